@@ -1,0 +1,3 @@
+from oafctl.cli import main
+
+main()

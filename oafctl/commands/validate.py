@@ -1,0 +1,50 @@
+"""`oafctl validate`: check a governance repo and report findings."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from oafctl.commands import UsageFailure, parse_date
+from oafctl.report import FORMATS
+
+
+@click.command()
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
+              help="Output format.")
+@click.option("--framework", metavar="ID", help="Policy pack to judge against (default: oaf.yaml, else the "
+              "pack in force on the as-of date).")
+@click.option("--as-of", "as_of", metavar="DATE", callback=parse_date,
+              help="Judge the estate as it stands on this date (YYYY-MM-DD; default: oaf.yaml, else today, UTC).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
+              help="Exit 1 when a finding at or above this severity remains.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file instead of standard output.")
+def validate(path: Path, fmt: str, framework: str | None, as_of: date | None, fail_on: str,
+             output: Path | None) -> None:
+    """Check the governance repo at PATH (default: the current folder) against the oversight framework.
+
+    Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage error."""
+    from oafctl.engine import UsageError, validate as run_validation
+    from oafctl.findings import at_or_above
+    from oafctl.report import renderer
+
+    try:
+        run = run_validation(path, framework=framework, as_of=as_of)
+    except UsageError as exc:
+        raise UsageFailure(str(exc)) from exc
+    render = renderer(fmt)
+    if output is not None:
+        try:
+            with output.open("w", encoding="utf-8", newline="\n") as stream:
+                render(run, stream)
+        except OSError as exc:
+            raise UsageFailure(f"cannot write {output}: {exc.strerror or exc}") from exc
+    else:
+        render(run, click.get_text_stream("stdout"))
+    failing = any(at_or_above(f, fail_on) for f in run.findings if not f.waived)
+    sys.exit(1 if failing else 0)

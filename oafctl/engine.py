@@ -1,0 +1,187 @@
+"""The pipeline, end to end: load → model → estate → rules → severities → sorted findings.
+
+The engine runs every registered rule and knows none by name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from oafctl.estate import Estate, build_estate
+from oafctl.findings import Finding, sort_findings
+from oafctl.load import LoadedFile, LoadIssue, parse_documents
+from oafctl.load.discover import MAX_FILE_BYTES, DiscoveryError, decode, load_tree
+from oafctl.model import build_all
+from oafctl.model.build import did_you_mean
+from oafctl.model.documents import Document, EstateSettings
+from oafctl.packs import Pack, PackError, all_packs, pack_in_force
+from oafctl.rules import Context, Rule, builtin_rules
+
+
+class UsageError(Exception):
+    """Validation cannot start: exit 2 with a one-line message."""
+
+
+@dataclass
+class Run:
+    """Everything a reporter needs: findings, the text of each file, and what the run was judged against."""
+
+    findings: list[Finding]
+    pack: Pack
+    as_of: date
+    as_of_from: str
+    estate: Estate
+    files: list[LoadedFile]
+    rules: list[Rule] = field(default_factory=list)
+
+    @property
+    def sources(self) -> dict[str, str]:
+        return {f.display: f.text for f in self.files}
+
+
+RuleProvider = Callable[[list[Document], list[LoadIssue]], Iterable[Rule]]
+_extra_rule_providers: list[RuleProvider] = []
+FindingFilter = Callable[["Run"], list[Finding]]
+_finding_filters: list[FindingFilter] = []
+
+
+def add_rule_provider(provider: RuleProvider) -> None:
+    """Register a source of extra rules (local policies) built from the loaded documents."""
+    _extra_rule_providers.append(provider)
+
+
+def add_finding_filter(post: FindingFilter) -> None:
+    """Register a step that rewrites the findings after severities (waivers, baselines)."""
+    _finding_filters.append(post)
+
+
+def _root_excludes(root: Path) -> list[str]:
+    """`exclude` globs from the root oaf.yaml, read first so that excluded files are never parsed."""
+    if not root.is_dir():
+        return []
+    for name in ("oaf.yaml", "oaf.yml"):
+        path = root / name
+        try:
+            if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+                continue
+            text, _problem = decode(path.read_bytes())
+        except OSError:
+            continue
+        if text is None:
+            continue
+        docs, _error = parse_documents(text)
+        for raw in docs:
+            data = raw.data
+            if isinstance(data, dict) and data.get("kind") == "Estate" and isinstance(data.get("exclude"), list):
+                return [g for g in data["exclude"] if isinstance(g, str)]
+    return []
+
+
+def _settings(documents: list[Document], issues: list[LoadIssue]) -> EstateSettings | None:
+    settings = [d for d in documents if isinstance(d, EstateSettings)]
+    for extra in settings[1:]:
+        first = settings[0].source
+        issues.append(LoadIssue(extra.source.file, extra.source.line, extra.source.column,
+                                f"a second `kind: Estate` document (the first is at {first.file}:{first.line})",
+                                hint="keep one Estate document, conventionally oaf.yaml at the root",
+                                key="estate-twice"))
+    return settings[0] if settings else None
+
+
+def choose_pack(
+    framework: str | None, settings: EstateSettings | None, as_of: date, issues: list[LoadIssue]
+) -> Pack:
+    try:
+        packs = all_packs()
+    except PackError as exc:
+        raise UsageError(str(exc)) from exc
+    if framework is not None:
+        if framework not in packs:
+            raise UsageError(f"unknown framework {framework!r}{did_you_mean(framework, sorted(packs))} "
+                             f"(known: {', '.join(sorted(packs))})")
+        return packs[framework]
+    if settings is not None and settings.framework is not None:
+        if settings.framework in packs:
+            return packs[settings.framework]
+        line, column = settings.source.at("framework")
+        issues.append(LoadIssue(settings.source.file, line, column,
+                                f"unknown framework {settings.framework!r}"
+                                f"{did_you_mean(settings.framework, sorted(packs))}; "
+                                "using the framework in force on as_of",
+                                hint=f"known frameworks: {', '.join(sorted(packs))}", key="framework"))
+    pack = pack_in_force(as_of)
+    if pack is None:
+        raise UsageError(f"no framework is in force on {as_of.isoformat()}; choose one with --framework "
+                         f"(known: {', '.join(sorted(packs))})")
+    return pack
+
+
+def _apply_settings(
+    findings: list[Finding], settings: EstateSettings | None, rules: list[Rule], issues: list[LoadIssue]
+) -> list[Finding]:
+    """Per-repo severity overrides from `rules:` in oaf.yaml; `off` drops the rule's findings."""
+    if settings is None or not settings.rules:
+        return findings
+    known = sorted(r.id for r in rules)
+    overrides: dict[str, str] = {}
+    for rule_id, setting in settings.rules.items():
+        if rule_id not in known:
+            line, column = settings.source.key_at("rules", rule_id)
+            issues.append(LoadIssue(settings.source.file, line, column,
+                                    f"`rules` names unknown rule {rule_id!r}{did_you_mean(rule_id, known)}",
+                                    hint="see `oafctl explain --list`", key=f"rules|{rule_id}"))
+            continue
+        overrides[rule_id] = setting if isinstance(setting, str) else setting.severity
+    out: list[Finding] = []
+    for finding in findings:
+        severity = overrides.get(finding.rule)
+        if severity == "off":
+            continue
+        if severity is not None and severity != finding.severity:
+            finding = dataclasses.replace(finding, severity=severity)  # type: ignore[arg-type]
+        out.append(finding)
+    return out
+
+
+def validate(
+    path: Path,
+    *,
+    framework: str | None = None,
+    as_of: date | None = None,
+    today: date | None = None,
+    cwd: Path | None = None,
+) -> Run:
+    """Validate the governance repo at `path`. Raises UsageError only when nothing can be checked."""
+    try:
+        files = load_tree(path, _root_excludes(path), cwd=cwd)
+    except DiscoveryError as exc:
+        raise UsageError(str(exc)) from exc
+    documents, issues, unmodelled = build_all(files)
+    settings = _settings(documents, issues)
+    if as_of is not None:
+        day, day_from = as_of, "--as-of"
+    elif settings is not None and settings.as_of is not None:
+        day, day_from = settings.as_of, settings.source.file
+    else:
+        day, day_from = today or datetime.now(UTC).date(), "today (UTC)"
+    pack = choose_pack(framework, settings, day, issues)
+    estate = build_estate(documents, day, files)
+    rules = list(builtin_rules())
+    for provider in _extra_rule_providers:
+        rules.extend(provider(documents, issues))
+    # Settings problems are found before the rules run, so that OAF000 reports them too.
+    probe: list[Finding] = []
+    _apply_settings(probe, settings, rules, issues)
+    ctx = Context(estate=estate, pack=pack, issues=issues, unmodelled=unmodelled)
+    findings: list[Finding] = []
+    for rule in rules:
+        findings.extend(rule.check(ctx))
+    findings = _apply_settings(findings, settings, rules, [])
+    run = Run(sort_findings(findings), pack, day, day_from, estate, files, rules)
+    for post in _finding_filters:
+        run.findings = sort_findings(post(run))
+    return run

@@ -1,0 +1,204 @@
+"""Find the governance repo's YAML files and read them safely.
+
+Every problem with a file (unreadable, too large, not UTF-8, a link leaving the repo, broken YAML)
+becomes a LoadIssue with file:line:column, and the other files are still read.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from oafctl.load.yamlparse import RawDocument, parse_documents
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SKIPPED_DIRS = frozenset((".oafctl-cache", "node_modules", "__pycache__"))
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""A governance file is kilobytes; anything over this is refused unread (a hostile or misplaced file)."""
+
+
+class DiscoveryError(Exception):
+    """The path given cannot be validated at all (a usage error, exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadIssue:
+    """Something wrong with the YAML or with a document's shape: reported as OAF000."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    key: str = ""
+    """What the problem is about, for the fingerprint (never the line)."""
+
+
+@dataclass(slots=True)
+class LoadedFile:
+    """A file as read: its display path, its text (for snippets and inline comments) and its documents."""
+
+    path: Path
+    display: str
+    text: str
+    documents: list[RawDocument] = field(default_factory=list)
+    issues: list[LoadIssue] = field(default_factory=list)
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """Relative to the current directory in `/` form: the linters' convention."""
+    base = cwd or Path.cwd()
+    try:
+        rel = os.path.relpath(path, base)
+    except ValueError:  # another drive on Windows
+        rel = str(path)
+    return PurePosixPath(Path(rel)).as_posix()
+
+
+def _position_of(data: bytes, offset: int) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return line, column
+
+
+def decode(data: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
+    """UTF-8 text without BOM and with LF line ends, or where and why it is not text."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, (1, 1, "file is UTF-16; save it as UTF-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _position_of(data, exc.start)
+        return None, (line, column, f"file is not UTF-8: byte 0x{data[exc.start]:02x} cannot be decoded")
+    nul = text.find("\x00")
+    if nul >= 0:
+        line, column = _position_of(data, len(text[:nul].encode("utf-8")))
+        return None, (line, column, "file contains a NUL byte: it is binary, not YAML")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    return text, None
+
+
+def read_file(path: Path, display: str) -> LoadedFile:
+    """Read, decode and parse one file; never raises for a bad file."""
+    loaded = LoadedFile(path=path, display=display, text="")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            loaded.issues.append(
+                LoadIssue(display, 1, 1,
+                          f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; "
+                          "it was not read",
+                          hint="split it, or list it under `exclude` in oaf.yaml if it is not oafctl's",
+                          key="too-large"))
+            return loaded
+        data = path.read_bytes()
+    except OSError as exc:
+        loaded.issues.append(LoadIssue(display, 1, 1, f"cannot read file: {exc.strerror or exc}",
+                                       hint="check the file's permissions", key="unreadable"))
+        return loaded
+    text, problem = decode(data)
+    if problem is not None:
+        line, column, message = problem
+        loaded.issues.append(LoadIssue(display, line, column, message,
+                                       hint="save the file as UTF-8 text", key="encoding"))
+        return loaded
+    assert text is not None
+    loaded.text = text
+    docs, error = parse_documents(text)
+    loaded.documents = docs
+    if error is not None:
+        loaded.issues.append(LoadIssue(display, error.line, error.column, error.message,
+                                       hint="fix the YAML syntax at this position", key="yaml"))
+    return loaded
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def iter_yaml_files(root: Path) -> Iterator[tuple[Path, str | None]]:
+    """Yield (path, problem) for each YAML file under root in sorted order; hidden and cache folders are
+    skipped; a link that leaves the repo or loops is yielded with the problem instead of being followed."""
+    root_real = root.resolve()
+    seen_dirs: set[Path] = set()
+
+    def walk(directory: Path) -> Iterator[tuple[Path, str | None]]:
+        real = directory.resolve()
+        if real in seen_dirs:
+            yield directory, "symbolic link loop: this folder was already visited"
+            return
+        seen_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            yield directory, f"cannot read folder: {exc.strerror or exc}"
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            if _is_hidden(entry.name) or entry.name in SKIPPED_DIRS:
+                continue
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()
+            except OSError:
+                is_link, is_dir = True, False
+            if is_link:
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    if entry.name.endswith(YAML_SUFFIXES):
+                        yield path, "symbolic link is broken or loops"
+                    continue
+                if not target.is_relative_to(root_real):
+                    if is_dir or entry.name.endswith(YAML_SUFFIXES):
+                        yield path, "symbolic link leaves the repository; it was not followed"
+                    continue
+            if is_dir:
+                yield from walk(path)
+            elif entry.name.endswith(YAML_SUFFIXES):
+                yield path, None
+
+    if root.is_file():
+        yield root, None
+        return
+    yield from walk(root)
+
+
+def matches_any(relative: str, globs: Iterable[str]) -> bool:
+    """`exclude` globs match the path relative to the repo root, or any trailing part of it."""
+    pure = PurePosixPath(relative)
+    for pattern in globs:
+        if fnmatch.fnmatchcase(relative, pattern) or pure.match(pattern):
+            return True
+        if pattern.endswith("/**") and (relative + "/").startswith(pattern[:-2]):
+            return True
+    return False
+
+
+def load_tree(root: Path, exclude: Iterable[str] = (), cwd: Path | None = None) -> list[LoadedFile]:
+    """Read every YAML file under root (or root itself, if a file), sorted by display path."""
+    if not root.exists():
+        raise DiscoveryError(f"path does not exist: {root}")
+    globs = list(exclude)
+    files: list[LoadedFile] = []
+    base = root if root.is_dir() else root.parent
+    for path, problem in iter_yaml_files(root):
+        rel = PurePosixPath(Path(os.path.relpath(path, base))).as_posix()
+        if globs and matches_any(rel, globs):
+            continue
+        display = display_path(path, cwd)
+        if problem is not None:
+            files.append(LoadedFile(path, display, "", issues=[LoadIssue(display, 1, 1, problem, key="link")]))
+            continue
+        files.append(read_file(path, display))
+    if not files:
+        raise DiscoveryError(f"no YAML files found under {root}")
+    files.sort(key=lambda f: f.display)
+    return files

@@ -1,0 +1,265 @@
+"""Parse YAML text into plain data plus a map of source positions.
+
+libyaml (PyYAML's C parser) composes the node graph, because it is over 20x faster than a pure-Python
+loader and its nodes carry line and column marks. Scalars are resolved by the YAML 1.2 core schema, not
+YAML 1.1's resolver, so `code: NO` stays the string "NO"; the models then type every field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+try:  # libyaml: the fast path
+    from yaml import CParser as _Parser
+
+    class _Loader(_Parser, BaseResolver):  # type: ignore[misc,valid-type]
+        def __init__(self, text: str) -> None:
+            _Parser.__init__(self, text)
+            BaseResolver.__init__(self)
+
+    LIBYAML = True
+except ImportError:  # pragma: no cover - exercised only where libyaml is missing
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):  # type: ignore[no-redef,misc]
+        def __init__(self, text: str) -> None:
+            Reader.__init__(self, text)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+            BaseResolver.__init__(self)
+
+    LIBYAML = False
+
+Pos = tuple[int, int]
+"""1-based line and column."""
+
+Path_ = tuple[str | int, ...]
+
+MAX_DEPTH = 64
+"""Governance documents are shallow; deeper nesting is hostile input (libyaml's composer recurses)."""
+MAX_NODES_PER_DOCUMENT = 200_000
+"""Alias expansion budget: a billion-laughs document stops here instead of exhausting memory."""
+_FLOW_OPENERS_BEFORE_DEPTH_SCAN = 2_000
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_TRUE = frozenset(("true", "True", "TRUE"))
+_FALSE = frozenset(("false", "False", "FALSE"))
+_INT_RE = re.compile(r"[-+]?[0-9]+\Z")
+_OCT_RE = re.compile(r"0o[0-7]+\Z")
+_HEX_RE = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT_RE = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
+    "+.inf": float("inf"), "+.Inf": float("inf"), "+.INF": float("inf"),
+    "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
+    ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
+}
+_MAX_INT_DIGITS = 4000
+
+
+class YamlError(Exception):
+    """A problem in the YAML text itself, with the position it was found at."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """One YAML document as plain data, with where each value and key stands in the file."""
+
+    data: Any
+    line: int
+    column: int
+    values: dict[Path_, Pos] = field(default_factory=dict)
+    keys: dict[Path_, Pos] = field(default_factory=dict)
+
+
+def _resolve_plain(text: str) -> Any:
+    """YAML 1.2 core schema for an untagged plain scalar."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    first = text[0]
+    if first.isdigit() or first in "+-.":
+        if _INT_RE.match(text):
+            if len(text) > _MAX_INT_DIGITS:
+                return text
+            return int(text)
+        if _FLOAT_RE.match(text):
+            return float(text)
+        if text in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[text]
+        if _OCT_RE.match(text):
+            return int(text[2:], 8)
+        if _HEX_RE.match(text):
+            return int(text[2:], 16)
+    return text
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag = node.tag
+    value: str = node.value
+    if tag == _STR:
+        return _resolve_plain(value) if node.style is None else value
+    if tag == _INT and _INT_RE.match(value):
+        return int(value)
+    if tag == _FLOAT and (_FLOAT_RE.match(value) or value in _SPECIAL_FLOATS):
+        return _SPECIAL_FLOATS.get(value) or float(value)
+    if tag == _BOOL and value in _TRUE | _FALSE:
+        return value in _TRUE
+    if tag == _NULL and value in _NULLS:
+        return None
+    raise YamlError(
+        f"unsupported YAML tag {_short_tag(tag)}: oafctl documents hold plain text, numbers, dates and lists",
+        node.start_mark.line + 1,
+        node.start_mark.column + 1,
+    )
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+class _Converter:
+    """Turn a node graph into data, recording positions; guards depth and alias expansion."""
+
+    __slots__ = ("budget", "keys", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[Path_, Pos] = {}
+        self.keys: dict[Path_, Pos] = {}
+        self.budget = MAX_NODES_PER_DOCUMENT
+
+    def convert(self, node: Node, path: Path_) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise YamlError(
+                "document expands to too many values (alias or merge-key bomb?); "
+                f"the limit is {MAX_NODES_PER_DOCUMENT:,}",
+                node.start_mark.line + 1,
+                node.start_mark.column + 1,
+            )
+        mark = node.start_mark
+        self.values[path] = (mark.line + 1, mark.column + 1)
+        if len(path) > MAX_DEPTH:
+            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                raise YamlError(f"unsupported YAML tag {_short_tag(node.tag)}", mark.line + 1, mark.column + 1)
+            return [self.convert(child, (*path, i)) for i, child in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            if node.tag != _MAP:
+                raise YamlError(f"unsupported YAML tag {_short_tag(node.tag)}", mark.line + 1, mark.column + 1)
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                kmark = key_node.start_mark
+                if not isinstance(key_node, ScalarNode):
+                    raise YamlError("a mapping key must be plain text", kmark.line + 1, kmark.column + 1)
+                key = key_node.value
+                if key == "<<" and key_node.style is None:
+                    raise YamlError(
+                        "merge keys (<<) are not supported: write the fields out", kmark.line + 1, kmark.column + 1
+                    )
+                if key in out:
+                    first = self.keys[(*path, key)]
+                    raise YamlError(
+                        f"duplicate key '{key}' (first at line {first[0]}); YAML keeps only one of them",
+                        kmark.line + 1,
+                        kmark.column + 1,
+                    )
+                child_path = (*path, key)
+                self.keys[child_path] = (kmark.line + 1, kmark.column + 1)
+                out[key] = self.convert(value_node, child_path)
+            return out
+        raise YamlError("unsupported YAML node", mark.line + 1, mark.column + 1)  # pragma: no cover
+
+
+def _check_flow_depth(text: str) -> None:
+    """libyaml's composer recurses per nesting level and can overflow the C stack on very deep flow
+    collections, so such text is scanned as events (iterative) before it is composed."""
+    if text.count("[") + text.count("{") < _FLOW_OPENERS_BEFORE_DEPTH_SCAN:
+        return
+    depth = 0
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
+def _marked(exc: yaml.MarkedYAMLError) -> YamlError:
+    mark = exc.problem_mark or exc.context_mark
+    parts = [p for p in (exc.context, exc.problem) if p]
+    message = "; ".join(parts) or "invalid YAML"
+    if exc.problem and "\t" in exc.problem or (exc.problem and "'\\t'" in exc.problem):
+        message += " (tabs cannot indent YAML: use spaces)"
+    line = mark.line + 1 if mark else 1
+    column = mark.column + 1 if mark else 1
+    return YamlError(f"invalid YAML: {message}", line, column)
+
+
+def parse_documents(text: str) -> tuple[list[RawDocument], YamlError | None]:
+    """Every document in `text`, and the error that stopped parsing (documents before it are kept)."""
+    docs: list[RawDocument] = []
+    try:
+        _check_flow_depth(text)
+    except YamlError as err:
+        return docs, err
+    except yaml.MarkedYAMLError as exc:
+        return docs, _marked(exc)
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            if isinstance(node, ScalarNode) and node.tag == _STR and node.value == "" and node.style is None:
+                continue  # an empty document between separators
+            conv = _Converter()
+            data = conv.convert(node, ())
+            mark = node.start_mark
+            docs.append(RawDocument(data, mark.line + 1, mark.column + 1, conv.values, conv.keys))
+    except YamlError as err:
+        return docs, err
+    except yaml.MarkedYAMLError as exc:
+        return docs, _marked(exc)
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        return docs, YamlError(f"invalid YAML: {exc}", 1, 1)
+    finally:
+        loader.dispose()
+    return docs, None
