@@ -74,7 +74,7 @@ class LeadEntry(_PackModel):
 
 class PeerSupportDuty(_PackModel):
     segments: list[int]
-    kinds: list[Literal["ICB", "Provider"]] = Field(default_factory=lambda: ["ICB", "Provider"])
+    kinds: list[Literal["ICB", "Provider"]] = Field(default_factory=lambda: ["ICB", "Provider"])  # type: ignore[arg-type]
     severity: Severity = "error"
 
 

@@ -49,9 +49,10 @@ def explain(rule_id: str | None, list_rules: bool, framework: str | None) -> Non
         return
     if rule_id is None:
         raise UsageFailure("name a rule, e.g. `oafctl explain OAF003`, or use --list")
-    rule = rules.get(rule_id.upper())
-    if rule is None:
+    found = rules.get(rule_id.upper())
+    if found is None:
         raise UsageFailure(f"unknown rule {rule_id!r}{did_you_mean(rule_id.upper(), sorted(rules))}")
+    rule = found
     out = [f"{rule.id} {rule.name}: {rule.title}", f"  default severity: {rule.severity}", ""]
     out += ["What it checks", _wrap(rule.what), "", "Why", _wrap(rule.why), ""]
     chosen = [packs[framework]] if framework else list(packs.values())

@@ -31,7 +31,7 @@ def generate() -> dict[str, str]:
         schema = {"$schema": SCHEMA_DIALECT, "$id": f"{model.KIND.lower()}.schema.json", **schema}
         out[f"{model.KIND.lower()}.schema.json"] = _dump(schema)
     union = Annotated[Union[tuple(kinds)], Field(discriminator="kind")]  # type: ignore[valid-type]  # noqa: UP007
-    combined = TypeAdapter(union).json_schema(by_alias=True)
+    combined = TypeAdapter(union).json_schema(by_alias=True)  # type: ignore[arg-type]
     combined = {
         "$schema": SCHEMA_DIALECT,
         "$id": "oaf.schema.json",

@@ -29,7 +29,8 @@ def validate(path: Path, fmt: str, framework: str | None, as_of: date | None, fa
     """Check the governance repo at PATH (default: the current folder) against the oversight framework.
 
     Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage error."""
-    from oafctl.engine import UsageError, validate as run_validation
+    from oafctl.engine import UsageError
+    from oafctl.engine import validate as run_validation
     from oafctl.findings import at_or_above
     from oafctl.report import renderer
 
@@ -45,6 +46,6 @@ def validate(path: Path, fmt: str, framework: str | None, as_of: date | None, fa
         except OSError as exc:
             raise UsageFailure(f"cannot write {output}: {exc.strerror or exc}") from exc
     else:
-        render(run, click.get_text_stream("stdout"))
+        render(run, sys.stdout)
     failing = any(at_or_above(f, fail_on) for f in run.findings if not f.waived)
     sys.exit(1 if failing else 0)

@@ -16,9 +16,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 try:  # libyaml: the fast path
-    from yaml import CParser as _Parser
+    from yaml import CParser as _Parser  # type: ignore[attr-defined]
 
-    class _Loader(_Parser, BaseResolver):  # type: ignore[misc,valid-type]
+    class _Loader(_Parser, BaseResolver):  # type: ignore[misc]
         def __init__(self, text: str) -> None:
             _Parser.__init__(self, text)
             BaseResolver.__init__(self)
@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - exercised only where libyaml is missin
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
-    class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):  # type: ignore[no-redef,misc]
+    class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):  # type: ignore[no-redef]
         def __init__(self, text: str) -> None:
             Reader.__init__(self, text)
             Scanner.__init__(self)
@@ -215,7 +215,8 @@ def _check_flow_depth(text: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+                    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                    raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", line, column)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     finally:
@@ -226,7 +227,7 @@ def _marked(exc: yaml.MarkedYAMLError) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
     parts = [p for p in (exc.context, exc.problem) if p]
     message = "; ".join(parts) or "invalid YAML"
-    if exc.problem and "\t" in exc.problem or (exc.problem and "'\\t'" in exc.problem):
+    if (exc.problem and "\t" in exc.problem) or (exc.problem and "'\\t'" in exc.problem):
         message += " (tabs cannot indent YAML: use spaces)"
     line = mark.line + 1 if mark else 1
     column = mark.column + 1 if mark else 1

@@ -58,7 +58,7 @@ def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     return tuple(p for p in loc if isinstance(p, int) or not (
         p.startswith(("function-", "list[", "str", "int", "bool", "date", "union[", "literal["))
         or p in {"EscalationRoute", "RuleSetting"}
-        or "[" in p and p.endswith("]")
+        or ("[" in p and p.endswith("]"))
     ))
 
 
@@ -147,10 +147,7 @@ def build_document(raw: RawDocument, file: str) -> Document | list[LoadIssue]:
     model = KINDS.get(kind) if isinstance(kind, str) else None
     if model is None:
         known = sorted(KINDS)
-        if kind is None:
-            msg = "document has no `kind`"
-        else:
-            msg = f"unknown kind {kind!r}{did_you_mean(str(kind), known)}"
+        msg = "document has no `kind`" if kind is None else f"unknown kind {kind!r}{did_you_mean(str(kind), known)}"
         return [_issue(file, source.at("kind"), msg, f"kinds: {', '.join(known)}", f"kind|{kind}")]
     try:
         document = model.model_validate(data)

@@ -79,7 +79,9 @@ class Rule:
         use_key_position: bool = False,
     ) -> Finding:
         """A finding at `path` inside a document; `key` names the logical object for the fingerprint."""
-        src = source if not hasattr(source, "source") else source.source  # type: ignore[union-attr]
+        from oafctl.model.documents import Document
+
+        src = source.source if isinstance(source, Document) else source
         line, column = src.key_at(*path) if use_key_position else src.at(*path)
         orgs = tuple(sorted(set(organisations)))
         return Finding(

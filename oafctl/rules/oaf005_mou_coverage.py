@@ -113,13 +113,13 @@ def check(ctx: Context) -> Iterator[Finding]:
                     key=(mou.id, code, "missing"),
                 )
         for index, arrangement in enumerate(mou.arrangements):
-            provider = estate.providers.get(arrangement.provider)
-            if provider is not None and provider.icb != icb.code:
+            foreign = estate.providers.get(arrangement.provider)
+            if foreign is not None and foreign.icb != icb.code:
                 yield rule.finding(
                     mou, ("arrangements", index, "provider"),
-                    f"MOU {mou.id} of ICB {icb.code} arranges oversight of Provider {ctx.who(provider.code)}, "
-                    f"which is hosted by ICB {provider.icb}",
-                    organisations=(provider.code, icb.code, provider.icb),
-                    hint=f"move this arrangement to the MOU of ICB {provider.icb}",
-                    key=(mou.id, provider.code, "not-hosted"),
+                    f"MOU {mou.id} of ICB {icb.code} arranges oversight of Provider {ctx.who(foreign.code)}, "
+                    f"which is hosted by ICB {foreign.icb}",
+                    organisations=(foreign.code, icb.code, foreign.icb),
+                    hint=f"move this arrangement to the MOU of ICB {foreign.icb}",
+                    key=(mou.id, foreign.code, "not-hosted"),
                 )
