@@ -20,6 +20,7 @@ from oafctl.model.build import did_you_mean
 from oafctl.model.documents import Document, EstateSettings
 from oafctl.packs import Pack, PackError, all_packs, pack_in_force
 from oafctl.rules import Context, Rule, builtin_rules
+from oafctl.waivers import apply_waivers
 
 
 class UsageError(Exception):
@@ -73,12 +74,20 @@ def _root_excludes(root: Path) -> list[str]:
             continue
         if text is None:
             continue
-        docs, _error = parse_documents(text)
-        for raw in docs:
-            data = raw.data
-            if isinstance(data, dict) and data.get("kind") == "Estate" and isinstance(data.get("exclude"), list):
-                return [g for g in data["exclude"] if isinstance(g, str)]
+        globs = excludes_in(text)
+        if globs is not None:
+            return globs
     return []
+
+
+def excludes_in(text: str) -> list[str] | None:
+    """The `exclude` globs of the Estate document in an oaf.yaml text, or None when it declares none."""
+    docs, _error = parse_documents(text)
+    for raw in docs:
+        data = raw.data
+        if isinstance(data, dict) and data.get("kind") == "Estate" and isinstance(data.get("exclude"), list):
+            return [g for g in data["exclude"] if isinstance(g, str)]
+    return None
 
 
 def _settings(documents: list[Document], issues: list[LoadIssue]) -> EstateSettings | None:
@@ -160,6 +169,13 @@ def validate(
         files = load_tree(path, _root_excludes(path), cwd=cwd)
     except DiscoveryError as exc:
         raise UsageError(str(exc)) from exc
+    return validate_files(files, framework=framework, as_of=as_of, today=today)
+
+
+def validate_files(
+    files: list[LoadedFile], *, framework: str | None = None, as_of: date | None = None, today: date | None = None
+) -> Run:
+    """Validate files already loaded (from disk by `validate`, or from a Git revision by `oafctl diff`)."""
     documents, issues, unmodelled = build_all(files)
     settings = _settings(documents, issues)
     if as_of is not None:
@@ -179,9 +195,15 @@ def validate(
     ctx = Context(estate=estate, pack=pack, issues=issues, unmodelled=unmodelled)
     findings: list[Finding] = []
     for rule in rules:
-        findings.extend(rule.check(ctx))
+        if not rule.needs_findings:
+            findings.extend(rule.check(ctx))
+    ctx.findings = _apply_settings(findings, settings, rules, [])
+    for rule in rules:
+        if rule.needs_findings:
+            findings.extend(rule.check(ctx))
     findings = _apply_settings(findings, settings, rules, [])
     run = Run(sort_findings(findings), pack, day, day_from, estate, files, rules)
+    run.findings = apply_waivers(run)
     for post in _finding_filters:
         run.findings = sort_findings(post(run))
     return run

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from oafctl.load.comments import InlineIgnore, parse_ignores
 from oafctl.load.yamlparse import RawDocument, parse_documents
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -46,6 +47,8 @@ class LoadedFile:
     text: str
     documents: list[RawDocument] = field(default_factory=list)
     issues: list[LoadIssue] = field(default_factory=list)
+    ignores: list[InlineIgnore] = field(default_factory=list)
+    """`# oafctl-ignore: RULE reason` comments (inline waivers), read from the text."""
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
@@ -85,24 +88,33 @@ def decode(data: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
     return text, None
 
 
+def too_large(display: str, size: int) -> LoadIssue:
+    return LoadIssue(display, 1, 1,
+                     f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; "
+                     "it was not read",
+                     hint="split it, or list it under `exclude` in oaf.yaml if it is not oafctl's",
+                     key="too-large")
+
+
 def read_file(path: Path, display: str) -> LoadedFile:
     """Read, decode and parse one file; never raises for a bad file."""
     loaded = LoadedFile(path=path, display=display, text="")
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            loaded.issues.append(
-                LoadIssue(display, 1, 1,
-                          f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; "
-                          "it was not read",
-                          hint="split it, or list it under `exclude` in oaf.yaml if it is not oafctl's",
-                          key="too-large"))
+            loaded.issues.append(too_large(display, size))
             return loaded
         data = path.read_bytes()
     except OSError as exc:
         loaded.issues.append(LoadIssue(display, 1, 1, f"cannot read file: {exc.strerror or exc}",
                                        hint="check the file's permissions", key="unreadable"))
         return loaded
+    return parse_file(loaded, data)
+
+
+def parse_file(loaded: LoadedFile, data: bytes) -> LoadedFile:
+    """Decode and parse a file's bytes into `loaded` (its text, documents, inline waivers, issues)."""
+    display = loaded.display
     text, problem = decode(data)
     if problem is not None:
         line, column, message = problem
@@ -116,6 +128,10 @@ def read_file(path: Path, display: str) -> LoadedFile:
     if error is not None:
         loaded.issues.append(LoadIssue(display, error.line, error.column, error.message,
                                        hint="fix the YAML syntax at this position", key="yaml"))
+    loaded.ignores, comment_problems = parse_ignores(text, display)
+    for cp in comment_problems:
+        loaded.issues.append(LoadIssue(display, cp.line, cp.column, cp.message, hint=cp.hint,
+                                       key=f"oafctl-ignore|{cp.message}"))
     return loaded
 
 
@@ -200,5 +216,32 @@ def load_tree(root: Path, exclude: Iterable[str] = (), cwd: Path | None = None) 
         files.append(read_file(path, display))
     if not files:
         raise DiscoveryError(f"no YAML files found under {root}")
+    files.sort(key=lambda f: f.display)
+    return files
+
+
+def is_skipped(relative: str) -> bool:
+    """Whether a repo-relative path lies in a folder discovery skips (hidden, cache) or is not YAML."""
+    parts = PurePosixPath(relative).parts
+    if any(_is_hidden(p) or p in SKIPPED_DIRS for p in parts[:-1]) or (parts and _is_hidden(parts[-1])):
+        return True
+    return not relative.endswith(YAML_SUFFIXES)
+
+
+def load_texts(entries: Iterable[tuple[Path, str, bytes | LoadIssue]], exclude: Iterable[str] = ()) -> list[LoadedFile]:
+    """The loader's entry point for files that are not on disk (a Git revision): each entry is (path, path
+    relative to the repo root, content), where the content is a LoadIssue for a file that was not read (too
+    large, a symbolic link). Excluded and skipped paths are dropped. Same parsing and issues as `load_tree`,
+    sorted by display path."""
+    globs = list(exclude)
+    files: list[LoadedFile] = []
+    for path, rel, data in entries:
+        if is_skipped(rel) or (globs and matches_any(rel, globs)):
+            continue
+        display = display_path(path)
+        if isinstance(data, LoadIssue):
+            files.append(LoadedFile(path, display, "", issues=[data]))
+            continue
+        files.append(parse_file(LoadedFile(path=path, display=display, text=""), data))
     files.sort(key=lambda f: f.display)
     return files

@@ -34,3 +34,5 @@ __all__ = [
     "build_all",
     "build_document",
 ]
+
+import oafctl.waivers  # noqa: F401  (registers `kind: Waiver`, defined with the waiver logic)

@@ -115,7 +115,7 @@ def issues_from_validation(
                 reason = "must be text; quote it"
             elif kind == "value_error":
                 reason = reason.removeprefix("Value error, ")
-            msg = f"{what}: field '{field}' = {shown}: {reason}"
+            msg = f"{what}: field '{field}' = {shown}: {reason}" if loc else f"{what}: {reason}"
             issue = _issue(source.file, source.at(*loc), msg, "see `oafctl schema` or the JSON Schemas in schemas/",
                            f"{what}|invalid|{field}")
         marker = (issue.line, issue.column, issue.message)

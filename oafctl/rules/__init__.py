@@ -32,6 +32,8 @@ class Context:
     issues: list[LoadIssue] = field(default_factory=list)
     unmodelled: frozenset[str] = frozenset()
     """Codes of documents that failed the schema: references to them are not reported again."""
+    findings: list[Finding] = field(default_factory=list)
+    """The other rules' findings (after severity settings), for rules with `needs_findings` (OAF021)."""
 
     def who(self, code: str) -> str:
         """An organisation as findings name it: code and name."""
@@ -55,6 +57,8 @@ class Rule:
     passing: str = ""
     failing: str = ""
     origin: str = "built-in"
+    needs_findings: bool = False
+    """Runs after every other rule, reading their findings in `Context.findings` (unused waivers)."""
     _check: Check | None = field(default=None, repr=False)
 
     def checker(self, func: Check) -> Check:
