@@ -24,8 +24,12 @@ from oafctl.report import FORMATS
               help="Exit 1 when a finding at or above this severity remains.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of standard output.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Accept the findings recorded in this baseline file: they are reported as waived.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Record every current finding in this baseline file (then report them as waived).")
 def validate(path: Path, fmt: str, framework: str | None, as_of: date | None, fail_on: str,
-             output: Path | None) -> None:
+             output: Path | None, baseline_file: Path | None = None, write_baseline: Path | None = None) -> None:
     """Check the governance repo at PATH (default: the current folder) against the oversight framework.
 
     Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage error."""
@@ -38,6 +42,19 @@ def validate(path: Path, fmt: str, framework: str | None, as_of: date | None, fa
         run = run_validation(path, framework=framework, as_of=as_of)
     except UsageError as exc:
         raise UsageFailure(str(exc)) from exc
+    if baseline_file is not None or write_baseline is not None:
+        from oafctl import baseline
+
+        try:
+            if write_baseline is not None:
+                count = baseline.write(write_baseline, run.findings)
+                click.echo(f"oafctl: wrote {count} finding{'s' if count != 1 else ''} to baseline {write_baseline}",
+                           err=True)
+            chosen = baseline_file or write_baseline
+            assert chosen is not None
+            run.findings = baseline.apply(run.findings, baseline.read(chosen), chosen.as_posix())
+        except baseline.BaselineError as exc:
+            raise UsageFailure(str(exc)) from exc
     render = renderer(fmt)
     if output is not None:
         try:

@@ -15,6 +15,10 @@ Renderer = Callable[["Run", TextIO], None]
 FORMATS: dict[str, str] = {
     "text": "oafctl.report.text",
     "json": "oafctl.report.json_report",
+    "sarif": "oafctl.report.sarif",
+    "github": "oafctl.report.github",
+    "junit": "oafctl.report.junit",
+    "markdown": "oafctl.report.markdown",
 }
 """Format name → module with `render(run, stream)`. Imported only when chosen (start-up time counts)."""
 
