@@ -228,7 +228,9 @@ def is_skipped(relative: str) -> bool:
     return not relative.endswith(YAML_SUFFIXES)
 
 
-def load_texts(entries: Iterable[tuple[Path, str, bytes | LoadIssue]], exclude: Iterable[str] = ()) -> list[LoadedFile]:
+def load_texts(
+    entries: Iterable[tuple[Path, str, bytes | LoadIssue]], exclude: Iterable[str] = (), cwd: Path | None = None
+) -> list[LoadedFile]:
     """The loader's entry point for files that are not on disk (a Git revision): each entry is (path, path
     relative to the repo root, content), where the content is a LoadIssue for a file that was not read (too
     large, a symbolic link). Excluded and skipped paths are dropped. Same parsing and issues as `load_tree`,
@@ -238,7 +240,7 @@ def load_texts(entries: Iterable[tuple[Path, str, bytes | LoadIssue]], exclude: 
     for path, rel, data in entries:
         if is_skipped(rel) or (globs and matches_any(rel, globs)):
             continue
-        display = display_path(path)
+        display = display_path(path, cwd)
         if isinstance(data, LoadIssue):
             files.append(LoadedFile(path, display, "", issues=[data]))
             continue
