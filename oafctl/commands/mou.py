@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from oafctl.commands import UsageFailure, parse_date
+from oafctl.report import FORMATS
 
 if TYPE_CHECKING:
     from oafctl.engine import Run
@@ -89,7 +90,8 @@ def render(path: Path, icbs: tuple[str, ...], all_mous: bool, fmt: str, out_dir:
     An MOU is not rendered when `validate` reports errors about it (its ICB, a provider it hosts or
     names, or the MOU document itself) unless --allow-invalid is given. Exit 0 when every document was
     written, 1 when one was refused, 2 on a usage error."""
-    from oafctl.mou.render import FORMATS, RenderError
+    from oafctl.mou.render import FORMATS as EXTENSIONS
+    from oafctl.mou.render import RenderError
     from oafctl.mou.render import render as render_document
     from oafctl.mou.view import build_view, concerning
 
@@ -115,7 +117,7 @@ def render(path: Path, icbs: tuple[str, ...], all_mous: bool, fmt: str, out_dir:
             data = render_document(view, fmt, template_dir)
         except RenderError as exc:
             raise UsageFailure(str(exc)) from exc
-        target = out_dir / f"{mou.id}.{FORMATS[fmt]}"
+        target = out_dir / f"{mou.id}.{EXTENSIONS[fmt]}"
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -130,7 +132,7 @@ def render(path: Path, icbs: tuple[str, ...], all_mous: bool, fmt: str, out_dir:
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
 @click.option("--rendered", "rendered", required=True, type=click.Path(path_type=Path), metavar="DIR",
               help="Folder of rendered documents (searched recursively).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="text", show_default=True,
               help="Report format.")
 @click.option("--framework", metavar="ID", help="Policy pack (default: oaf.yaml, else the pack in force).")
 @click.option("--as-of", "as_of", metavar="DATE", callback=parse_date,

@@ -109,7 +109,7 @@ def _arrangement(wanted: Wanted) -> CommentedMap:
     item["lead"] = wanted.lead
     if wanted.support:
         item["support"] = _flow(list(wanted.support))
-    item.yaml_add_eol_comment(wanted.why, "lead", column=0)
+    item.yaml_add_eol_comment(f"# {wanted.why}", "lead")
     return item
 
 
