@@ -55,8 +55,10 @@ class Change:
     text: str
     details: dict[str, Any] = field(default_factory=dict, compare=False)
 
-    def sort_key(self) -> tuple[int, str, str]:
-        return (list(SECTIONS).index(self.section), self.subject, self.text)
+    def sort_key(self) -> tuple[int, str]:
+        """Section, then subject; a stable sort keeps one subject's changes in the order they are found
+        (parties, dates, arrangements, text), which is itself deterministic."""
+        return (list(SECTIONS).index(self.section), self.subject)
 
 
 @dataclass
@@ -339,10 +341,11 @@ def _mou_changes(mou_id: str, a: MOU, b: MOU) -> list[Change]:
     for name in ("effective", "expires", "review_date"):
         x, y = getattr(a, name), getattr(b, name)
         if x != y:
-            words = {"effective": "takes effect", "expires": "expires", "review_date": "is reviewed"}[name]
+            words = {"effective": "now takes effect on", "expires": "now expires on",
+                     "review_date": "is now due for review on"}[name]
             shown_x = x.isoformat() if x else "no date"
             shown_y = y.isoformat() if y else "no date"
-            add(f"now {words} on {shown_y} (was {shown_x})" if y else f"no longer has a {name} (was {shown_x})",
+            add(f"{words} {shown_y} (was {shown_x})" if y else f"no longer has a {name} (was {shown_x})",
                 aspect="dates", field=name, to=shown_y, **{"from": shown_x})
     if a.status != b.status:
         add(f"changes status from {a.status} to {b.status}", aspect="dates", field="status", to=b.status,
