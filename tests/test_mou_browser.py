@@ -67,3 +67,22 @@ def test_html_mou_renders_in_chromium(estate: Callable[..., Path], tmp_path: Pat
     draft = screenshot(out / "mou-QOQ-2024.html", tmp_path)
     top = rgb(draft.crop((0, 0, 1200, 300)))
     assert sum(1 for p in top if near(p, STAMP_RED, 10)) > 500, "the DRAFT stamp is not visible at the top"
+
+
+def test_a_script_in_a_name_is_text_to_the_browser(estate: Callable[..., Path], tmp_path: Path) -> None:
+    repo = estate()
+    hostile = "<script>document.body.setAttribute('data-pwned', '1')</script> & Søn"
+    edit(repo, "organisations/providers.yaml", "name: Gateshead Health NHS Foundation Trust", f'name: "{hostile}"')
+    out = tmp_path / "out"
+    assert run_cli("mou", "render", str(repo), "--icb", "QHM", "--format", "html", "--out", str(out)).exit_code == 0
+    assert CHROMIUM is not None, "chromium must be installed in CI"
+    done = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+         (out / "mou-QHM-2024.html").resolve().as_uri()],
+        capture_output=True, text=True, timeout=120, check=False, env={**os.environ, "HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = done.stdout
+    assert "<h2>Oversight arrangements</h2>" in dom
+    assert "data-pwned" not in dom.split("<body", 1)[1].split(">", 1)[0], "the script in the name ran"
+    assert "&lt;script&gt;document.body.setAttribute('data-pwned', '1')&lt;/script&gt; &amp; Søn (RR7)" in dom
