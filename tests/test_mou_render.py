@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
-from conftest import MINIMAL, ROOT, edit, run_cli
+from conftest import ROOT, edit, run_cli
 
 GOLDEN = ROOT / "tests" / "golden" / "mou"
 EXAMPLE_MOUS = ("mou-QHM-2024", "mou-QOQ-2024")
