@@ -367,3 +367,35 @@ def test_provenance_names_the_spec_revision(example: Path, tmp_path: Path) -> No
     again = (out / "mou-QHM-2024.md").read_text(encoding="utf-8")
     assert f"(Git revision {head} (with uncommitted changes))" in again
     assert f"sha256={digest.group(1)}" in again
+
+
+def test_a_reference_docx_supplies_styles_and_page_setup(example: Path, tmp_path: Path) -> None:
+    from docx.shared import Mm
+
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    reference = docx.Document()
+    reference.add_paragraph("placeholder body that must not survive")
+    reference.sections[0].left_margin = Mm(33)
+    reference.styles["Heading 1"].font.name = "Frutiger"
+    reference.save(str(templates / "mou.docx"))
+    out = tmp_path / "out"
+    assert render(example, out, "--icb", "QHM", "--format", "docx", "--template-dir", str(templates))[0] == 0
+    document = docx.Document(str(out / "mou-QHM-2024.docx"))
+    margin = docx.Document(str(templates / "mou.docx")).sections[0].left_margin
+    assert margin is not None and abs(margin - Mm(33)) < Mm(0.1)
+    assert document.sections[0].left_margin == margin
+    assert document.styles["Heading 1"].font.name == "Frutiger"
+    texts = [p.text for p in document.paragraphs]
+    assert "placeholder body that must not survive" not in texts
+    assert "Oversight arrangements" in texts
+
+
+def test_a_broken_reference_docx_is_a_usage_error(example: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "mou.docx").write_bytes(b"not a word document")
+    result = run_cli("mou", "render", str(example), "--icb", "QHM", "--format", "docx", "--out",
+                     str(tmp_path / "out"), "--template-dir", str(templates))
+    assert result.exit_code == 2
+    assert "mou.docx: not a Word document" in result.output
