@@ -6,37 +6,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_cli
+from tests_support_git import commit_all, git
 
 ESTATE = ROOT / "tests" / "data" / "pr-estate"
 GOLDEN = ROOT / "tests" / "golden"
-GIT_ENV = {
-    "GIT_AUTHOR_DATE": "2024-06-01T09:00:00+00:00",
-    "GIT_COMMITTER_DATE": "2024-06-01T09:00:00+00:00",
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-}
-
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-def git(repo: Path, *args: str) -> str:
-    """Run git in the test repo with a fixed identity and dates, never the user's global config."""
-    env = {**os.environ, **GIT_ENV}
-    done = subprocess.run(["git", "-c", "user.name=oafctl tests", "-c", "user.email=tests@oafctl.invalid",
-                           "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", *args],
-                          cwd=repo, env=env, capture_output=True, text=True, check=True)
-    return done.stdout
-
-
 def commit(repo: Path, message: str) -> str:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
-    return git(repo, "rev-parse", "HEAD").strip()
+    return commit_all(repo, message)
 
 
 def change(repo: Path, name: str, old: str, new: str) -> None:
