@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from oafctl.load import parse_documents
 from oafctl.model.documents import Code, IsoDate, Severity
@@ -78,6 +78,88 @@ class PeerSupportDuty(_PackModel):
     severity: Severity = "error"
 
 
+ObligationKind = Literal["ICB", "Provider", "Arrangement"]
+"""What an obligation is about: an organisation, or a provider's arrangement in its MOU in force (where
+its segment and capability are the provider's)."""
+
+
+def _yaml_fields(kind: str) -> set[str]:
+    """The field names a document of `kind` has in YAML (aliases where the model renames)."""
+    from oafctl.model.documents import ICB, Arrangement, Provider
+
+    models: dict[str, type[BaseModel]] = {"ICB": ICB, "Provider": Provider, "Arrangement": Arrangement}
+    model = models[kind]
+    return {info.alias or name for name, info in model.model_fields.items()}
+
+
+class FieldTest(_PackModel):
+    """A test of one field: equal to `equals`, one of `one_of`, or (with neither) present and not empty."""
+
+    field: str
+    equals: bool | int | str | None = None
+    one_of: list[str | int] = Field(default_factory=list)
+
+    def holds(self, value: Any) -> bool:
+        if self.one_of:
+            return value in self.one_of
+        if self.equals is not None:
+            return bool(value == self.equals)
+        return value not in (None, "", [], {}, False)
+
+    def describe(self) -> str:
+        if self.one_of:
+            return f"`{self.field}` one of {', '.join(map(str, self.one_of))}"
+        if self.equals is not None:
+            shown = str(self.equals).lower() if isinstance(self.equals, bool) else self.equals
+            return f"`{self.field}: {shown}`"
+        return f"`{self.field}`"
+
+
+class Obligation(_PackModel):
+    """A duty the edition attaches to segments (or capability ratings), checked by a rule.
+
+    Two shapes, by `rule`:
+    - `OAF009` (a segment constraint): an organisation matching `when` must be in one of `segments`
+      (nof-2025-26: a provider with `financial_deficit: true` is in segment 3, 4 or 5).
+    - `OAF010` (a segment duty): an organisation (or arrangement) in one of `segments` and of `capability`
+      (each optional: absent means any) must satisfy `require` (a plan at segments 4-5, enhanced reporting
+      at segment 3, a capability rating on every ICB).
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    rule: Literal["OAF009", "OAF010"]
+    title: str
+    kind: ObligationKind = "Provider"
+    segments: list[int] | None = None
+    capability: list[int] | None = None
+    when: FieldTest | None = None
+    require: FieldTest | None = None
+    severity: Severity = "error"
+    hint: str = ""
+    source: SourceText
+
+    @model_validator(mode="after")
+    def _shape(self) -> Obligation:
+        if self.rule == "OAF009":
+            if self.when is None or not self.segments or self.require is not None:
+                raise ValueError("an OAF009 obligation has `when` and `segments`, and no `require`")
+            if self.kind == "Arrangement":
+                raise ValueError("an OAF009 obligation is about an ICB or a Provider")
+        elif self.require is None or self.when is not None:
+            raise ValueError("an OAF010 obligation has `require`, and no `when`")
+        known = _yaml_fields(self.kind)
+        for test in (self.when, self.require):
+            if test is not None and test.field not in known:
+                raise ValueError(f"{self.kind} has no field {test.field!r} (known: {', '.join(sorted(known))})")
+        return self
+
+    def applies_to(self, segment: int | None, capability: int | None) -> bool:
+        """Whether an organisation with this segment and capability falls under an OAF010 duty."""
+        if self.segments is not None and segment not in self.segments:
+            return False
+        return self.capability is None or capability in self.capability
+
+
 class Pack(_PackModel):
     """One framework edition."""
 
@@ -96,6 +178,18 @@ class Pack(_PackModel):
     severities: dict[str, Severity] = Field(default_factory=dict)
     sources: dict[str, SourceText] = Field(default_factory=dict)
     reading: str = Field("", description="How this pack reads its source, where the source leaves room")
+    obligations: list[Obligation] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_obligations(self) -> Pack:
+        ids = [o.id for o in self.obligations]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"obligation ids must be unique: {', '.join(twice)}")
+        return self
+
+    def obligations_for(self, rule_id: str) -> list[Obligation]:
+        return [o for o in self.obligations if o.rule == rule_id]
 
     def in_force_on(self, day: date) -> bool:
         if self.in_force is None:

@@ -104,6 +104,16 @@ class PeerSupport(Strict):
     partners: list[Code] = Field(default_factory=list, description="Organisations it supports")
 
 
+class ImprovementPlan(Strict):
+    """A recovery or improvement plan: what a pack's obligations (OAF010) ask of organisations in the
+    segments that need one."""
+
+    title: Text
+    agreed: IsoDate | None = Field(None, description="The date the plan was agreed")
+    review: IsoDate | None = Field(None, description="The next review date")
+    reference: str | None = Field(None, description="Where the plan is kept (a URL or document reference)")
+
+
 class Organisation(Document):
     """Any organisation with an ODS code; `valid_from`/`valid_to` bound when it existed."""
 
@@ -144,6 +154,8 @@ class ICB(Organisation):
     segment: Segment | None = None
     capability: Rating | None = Field(None, description="Annual capability rating (oaf-2024), 1 = strongest")
     peer_support: PeerSupport | None = None
+    improvement_plan: ImprovementPlan | None = Field(
+        None, description="The improvement plan a pack's obligations may require at some segments")
 
 
 class Provider(Organisation):
@@ -157,6 +169,10 @@ class Provider(Organisation):
     capability: Rating | None = Field(None, description="Provider capability (oaf-2024), 1 = strongest")
     financial_deficit: bool = Field(False, description="In financial deficit (nof-2025-26 financial override)")
     peer_support: PeerSupport | None = None
+    improvement_plan: ImprovementPlan | None = Field(
+        None, description="The recovery or improvement plan a pack's obligations may require at some segments")
+    improvement_director: Text | None = Field(
+        None, description="The improvement director appointed to the provider (for local policies)")
 
 
 class AccountabilityLine(Document):
@@ -180,6 +196,9 @@ class Arrangement(Strict):
     provider: Code
     lead: Code
     support: list[Code] = Field(default_factory=list)
+    reporting: Literal["routine", "enhanced", "intensive"] | None = Field(
+        None, description="The reporting regime agreed for the provider; pack obligations (OAF010) may require "
+        "enhanced reporting at some segments")
     notes: str | None = None
 
 
