@@ -201,10 +201,11 @@ class _Converter:
         raise YamlError("unsupported YAML node", mark.line + 1, mark.column + 1)  # pragma: no cover
 
 
-def _check_flow_depth(text: str) -> None:
+def _check_flow_depth(text: str, force: bool = False) -> None:
     """libyaml's composer recurses per nesting level and can overflow the C stack on very deep flow
-    collections, so such text is scanned as events (iterative) before it is composed."""
-    if text.count("[") + text.count("{") < _FLOW_OPENERS_BEFORE_DEPTH_SCAN:
+    collections, so such text is scanned as events (iterative) before it is composed. `force` scans any
+    text (to find where deep block nesting starts, after the composer gave up with a RecursionError)."""
+    if not force and text.count("[") + text.count("{") < _FLOW_OPENERS_BEFORE_DEPTH_SCAN:
         return
     depth = 0
     loader = _Loader(text)
@@ -234,6 +235,17 @@ def _marked(exc: yaml.MarkedYAMLError) -> YamlError:
     return YamlError(f"invalid YAML: {message}", line, column)
 
 
+def _deep_nesting(text: str) -> YamlError:
+    """Where nesting too deep for the composer starts (deep block collections, which the flow scan skips)."""
+    try:
+        _check_flow_depth(text, force=True)
+    except YamlError as err:
+        return err
+    except yaml.MarkedYAMLError as exc:
+        return _marked(exc)
+    return YamlError(f"nesting deeper than {MAX_DEPTH} levels", 1, 1)
+
+
 def parse_documents(text: str) -> tuple[list[RawDocument], YamlError | None]:
     """Every document in `text`, and the error that stopped parsing (documents before it are kept)."""
     docs: list[RawDocument] = []
@@ -259,7 +271,9 @@ def parse_documents(text: str) -> tuple[list[RawDocument], YamlError | None]:
         return docs, err
     except yaml.MarkedYAMLError as exc:
         return docs, _marked(exc)
-    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+    except RecursionError:
+        return docs, _deep_nesting(text)
+    except (yaml.YAMLError, ValueError) as exc:
         return docs, YamlError(f"invalid YAML: {exc}", 1, 1)
     finally:
         loader.dispose()

@@ -46,11 +46,11 @@ def check(ctx: Context) -> Iterator[Finding]:
             if earlier is None:
                 first_seen[code] = (mou, index)
                 continue
-            where = "twice in the same MOU" if earlier[0] is mou else f"also in MOU {earlier[0].id}"
+            where = (f"twice in MOU {mou.id}" if earlier[0] is mou
+                     else f"in MOU {earlier[0].id} and again in MOU {mou.id}")
             yield rule.finding(
                 mou, ("arrangements", index, "provider"),
-                f"Provider {ctx.who(code)} has more than one oversight arrangement in force: in MOU {mou.id} "
-                f"and {where}",
+                f"Provider {ctx.who(code)} has more than one oversight arrangement in force: {where}",
                 organisations=(code, mou.icb, earlier[0].icb),
                 hint="keep one arrangement per provider, in the MOU of its host ICB",
                 key=(code, mou.id, earlier[0].id),
