@@ -148,3 +148,19 @@ def test_oaf030_is_explained() -> None:
     assert result.exit_code == 0
     assert result.output.startswith("OAF030 mou-document-drift:")
     assert "mou check" in result.output
+
+
+def test_an_invalid_document_rendered_elsewhere_still_checks(estate: Callable[..., Path], tmp_path: Path) -> None:
+    repo = estate()
+    edit(repo, "mous/QHM.yaml", "    lead: QHM\n    support: [Y63]", "    lead: Y63\n    support: [Y63]")
+    docs = tmp_path / "docs"
+    result = run_cli("mou", "render", ".", "--icb", "QHM", "--allow-invalid", "--out", str(docs), cwd=repo)
+    assert result.exit_code == 0
+    text = (docs / "mou-QHM-2024.md").read_text(encoding="utf-8")
+    assert "- OAF003 at mous/QHM.yaml:" in text  # relative to the repo, not to where render ran
+    # Checked from another folder, the still-invalid estate gives the same hash.
+    assert check(repo, docs)[0] == 0
+    # Fixing the estate makes the DRAFT — NOT VALID document stale.
+    edit(repo, "mous/QHM.yaml", "    lead: Y63\n    support: [Y63]", "    lead: QHM\n    support: [Y63]")
+    code, report = check(repo, docs, "--format", "json")
+    assert code == 1 and len(findings(report)) == 1

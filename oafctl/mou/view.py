@@ -286,7 +286,8 @@ def build_view(run: Run, mou: MOU, root: Path, problems: Iterable[Finding] = ())
         ))
     offers, duty_segments = _offers(run, mou)
     escalation_text, routes = _routes(run, mou.escalation)
-    listed = tuple(Problem(f.rule, f"{f.file}:{f.line}:{f.column}", f.message) for f in problems)
+    # Locations relative to the repo, like the spec's path: the document must not depend on the current folder.
+    listed = tuple(Problem(f.rule, f"{spec_path(f.file, root)}:{f.line}:{f.column}", f.message) for f in problems)
     stamp = STAMP_INVALID if listed else (STAMP_DRAFT if mou.status == "draft" else "")
     view = MouView(
         id=mou.id,
