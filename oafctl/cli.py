@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explain": ("oafctl.commands.explain", "Explain a rule and the framework text it rests on."),
     "schema": ("oafctl.commands.schema", "Write the JSON Schemas of the format into schemas/."),
     "init": ("oafctl.commands.init", "Scaffold a small governance repo that validates clean."),
+    "test": ("oafctl.commands.test", "Run policy unit tests (kind: PolicyTest) and compare expected findings."),
     "diff": ("oafctl.commands.diff", "What a change means, between two Git revisions (for pull requests)."),
     "report": ("oafctl.commands.report", "The estate as a document: per region and ICB, who oversees whom."),
     "mou": ("oafctl.commands.mou", "Render MOU documents from the specs, check rendered ones, scaffold a spec."),

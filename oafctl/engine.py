@@ -207,3 +207,9 @@ def validate_files(
     for post in _finding_filters:
         run.findings = sort_findings(post(run))
     return run
+
+
+# Local policies (`kind: Policy`) are rules built from the repo's own documents.
+from oafctl.policy.local import local_rules  # noqa: E402
+
+add_rule_provider(local_rules)

@@ -35,4 +35,5 @@ __all__ = [
     "build_document",
 ]
 
+import oafctl.policy.documents  # registers `kind: Policy` and `kind: PolicyTest`
 import oafctl.waivers  # noqa: F401  (registers `kind: Waiver`, defined with the waiver logic)
