@@ -37,9 +37,9 @@ def diff_revisions(
         repo = find_repo(folder)
         base_commit = resolve(repo, base)
         head_commit = resolve(repo, head) if head is not None else None
-        base_files = read_revision(repo, base_commit, cwd=cwd)
+        base_files = read_revision(repo, base_commit, folder, cwd=cwd)
         head_files: list[LoadedFile] | None = (
-            read_revision(repo, head_commit, cwd=cwd) if head_commit is not None else None)
+            read_revision(repo, head_commit, folder, cwd=cwd) if head_commit is not None else None)
     except GitError as exc:
         raise DiffError(str(exc)) from exc
     head_label = head if head is not None else WORKING_TREE

@@ -140,11 +140,14 @@ def _within(path: str, prefix: str) -> str | None:
     return path[len(prefix) + 1:] if path.startswith(prefix + "/") else None
 
 
-def read_revision(repo: Repo, commit: str, cwd: Path | None = None) -> list[LoadedFile]:
+def read_revision(repo: Repo, commit: str, folder: Path | None = None, cwd: Path | None = None) -> list[LoadedFile]:
     """The governance folder's YAML files as they stood at `commit`, loaded like files on disk (the same
-    exclude globs, skipped folders, size limit and issues; a link is followed only within the folder)."""
+    exclude globs, skipped folders, size limit and issues; a link is followed only within the folder). Paths
+    are spelt from `folder` as given (default: the folder in the work tree), as `load_tree` spells them, so
+    that both sides of a diff name files alike."""
     from oafctl.engine import excludes_in
 
+    base = folder if folder is not None else repo.top / PurePosixPath(repo.prefix)
     entries = [e for e in _ls_tree(repo, commit) if e.kind == "blob"]
     by_path = {e.path: e for e in entries}
     wanted: list[tuple[_Entry, str]] = []
@@ -172,7 +175,7 @@ def read_revision(repo: Repo, commit: str, cwd: Path | None = None) -> list[Load
     excludes = (excludes_in(root_text) if root_text is not None else None) or []
     loaded: list[tuple[Path, str, bytes | LoadIssue]] = []
     for entry, rel in wanted:
-        path = repo.top / PurePosixPath(entry.path)
+        path = base / PurePosixPath(rel)
         display = display_path(path, cwd)
         source = entry
         if entry.mode == "120000":
