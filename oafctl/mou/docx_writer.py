@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
@@ -50,12 +51,9 @@ def _field(paragraph: Paragraph, instruction: str) -> None:
         run._r.append(element)
 
 
-def _table(document: DocxDocument, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> Table:
+def _table(document: DocxDocument, headers: tuple[str, ...], rows: list[tuple[str, ...]], style: Any) -> Table:
     table = document.add_table(rows=1, cols=len(headers))
-    try:
-        table.style = document.styles[TABLE_STYLE]
-    except KeyError:
-        table.style = document.styles.get("Table Grid", None)
+    table.style = style
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
@@ -78,11 +76,18 @@ def _paragraphs(document: DocxDocument, text: str | None, fallback: str = "Not s
             document.add_paragraph(" ".join(block.split()))
 
 
-def _bullet(document: DocxDocument, text: str) -> Paragraph:
+def _style(document: DocxDocument, name: str) -> Any:
+    """A style by name, looked up once (python-docx scans every style on each lookup); None if absent."""
     try:
-        return document.add_paragraph(text, style="List Bullet")
+        return document.styles[name]
     except KeyError:
+        return None
+
+
+def _bullet(document: DocxDocument, style: Any, text: str) -> Paragraph:
+    if style is None:
         return document.add_paragraph(f"• {text}")
+    return document.add_paragraph(text, style=style)
 
 
 def arrangement_cells(view: MouView) -> list[tuple[str, ...]]:
@@ -119,6 +124,10 @@ def write_docx(view: MouView, template_dir: Path | None = None) -> bytes:
             document = docx.Document()
     except Exception as exc:  # python-docx raises several types for a file that is not a DOCX
         raise RenderError(f"{reference}: not a Word document ({exc})") from None
+
+    bullet = _style(document, "List Bullet")
+    quote_style = _style(document, "Quote")
+    table_style = _style(document, TABLE_STYLE) or _style(document, "Table Grid")
 
     props = document.core_properties
     fixed = datetime.fromisoformat(view.effective).replace(tzinfo=UTC)
@@ -163,8 +172,8 @@ def write_docx(view: MouView, template_dir: Path | None = None) -> bytes:
     document.add_paragraph(f"Memorandum of understanding {view.id} · status: {view.status}")
 
     document.add_heading("Parties", level=1)
-    _bullet(document, f"{view.icb.label}, the integrated care board")
-    _bullet(document, f"{view.region.label}, the regional team")
+    _bullet(document, bullet, f"{view.icb.label}, the integrated care board")
+    _bullet(document, bullet, f"{view.region.label}, the regional team")
 
     document.add_heading("Period", level=1)
     document.add_paragraph(f"In force from {longdate(view.effective)} to {longdate(view.expires)}.")
@@ -178,25 +187,25 @@ def write_docx(view: MouView, template_dir: Path | None = None) -> bytes:
     for quote in framework.texts:
         document.add_heading(quote.topic, level=2)
         if quote.quote:
-            document.add_paragraph(quote.quote, style="Quote" if "Quote" in document.styles else None)
+            document.add_paragraph(quote.quote, style=quote_style)
             document.add_paragraph(f"— {quote.cite}")
         else:
             document.add_paragraph(f"{quote.summary} ({quote.cite})")
 
     document.add_heading("Oversight arrangements", level=1)
-    _table(document, ARRANGEMENT_HEADERS, arrangement_cells(view))
+    _table(document, ARRANGEMENT_HEADERS, arrangement_cells(view), table_style)
     noted = [row for row in view.rows if row.notes]
     if noted:
         document.add_heading("Notes", level=2)
         for row in noted:
-            _bullet(document, f"{row.provider.label}: {row.notes}")
+            _bullet(document, bullet, f"{row.provider.label}: {row.notes}")
 
     document.add_heading("Peer support", level=1)
     for offer in view.offers:
         text = f"{offer.organisation.label} (segment {offer.segment}): {offer.offer or 'no offer declared'}"
         if offer.partners:
             text += f" Partners: {'; '.join(p.label for p in offer.partners)}."
-        _bullet(document, text)
+        _bullet(document, bullet, text)
     if not view.offers:
         segments = ", ".join(str(s) for s in view.peer_support_segments)
         document.add_paragraph("No organisation in this memorandum is in a segment that carries the peer-support "
@@ -208,7 +217,8 @@ def write_docx(view: MouView, template_dir: Path | None = None) -> bytes:
     document.add_heading("Escalation", level=1)
     if view.escalation_routes:
         _table(document, ("Segment", "Route"), [
-            (f"{r.segment} ({r.title})" if r.title else str(r.segment), r.route) for r in view.escalation_routes])
+            (f"{r.segment} ({r.title})" if r.title else str(r.segment), r.route) for r in view.escalation_routes],
+            table_style)
     else:
         _paragraphs(document, view.escalation_text)
 
@@ -225,7 +235,7 @@ def write_docx(view: MouView, template_dir: Path | None = None) -> bytes:
     document.add_heading("Signatories", level=1)
     if view.signatories:
         _table(document, ("Name", "Role", "Organisation", "Signature", "Date"),
-               [(s.name, s.role, s.organisation.label, "", "") for s in view.signatories])
+               [(s.name, s.role, s.organisation.label, "", "") for s in view.signatories], table_style)
     else:
         document.add_paragraph("No signatories are named.")
 
@@ -234,7 +244,7 @@ def write_docx(view: MouView, template_dir: Path | None = None) -> bytes:
         document.add_paragraph("This document is not valid: oafctl validate reports these errors about this "
                                "memorandum.")
         for problem in view.problems:
-            _bullet(document, f"{problem.rule} at {problem.location}: {problem.message}")
+            _bullet(document, bullet, f"{problem.rule} at {problem.location}: {problem.message}")
 
     provenance = view.provenance
     para = document.add_paragraph()

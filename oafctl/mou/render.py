@@ -7,6 +7,7 @@ values literally (it is a plain-text record), escaping only what would break a t
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from datetime import date
@@ -52,8 +53,10 @@ def paragraphs(value: str | None) -> list[str]:
     return [" ".join(block.split()) for block in value.split("\n\n") if block.strip()]
 
 
+@functools.cache
 def environment(template_dir: Path | None = None) -> jinja2.Environment:
-    """Jinja2 with HTML autoescaping, undefined names as errors, and the shipped templates as fallback."""
+    """Jinja2 with HTML autoescaping, undefined names as errors, and the shipped templates as fallback.
+    One per template folder, so that templates compile once per run (Jinja2 reloads a changed file)."""
     search = [str(template_dir)] if template_dir is not None else []
     search.append(str(data_dir("mou")))
     env = jinja2.Environment(

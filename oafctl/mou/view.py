@@ -9,6 +9,7 @@ spec's path are shown but not hashed (committing a spec does not make its docume
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import subprocess
@@ -358,12 +359,17 @@ def _git(args: list[str], cwd: Path) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+@functools.cache
+def _in_work_tree(directory: Path) -> bool:
+    return _git(["rev-parse", "--is-inside-work-tree"], directory) == "true"
+
+
 def git_revision(file: Path) -> str:
     """The last commit that touched the spec (`git log -1 -- file`), noting uncommitted changes; or why
     there is none. Shown on the document, never hashed."""
     path = file.resolve()
     where = path.parent
-    if _git(["rev-parse", "--is-inside-work-tree"], where) != "true":
+    if not _in_work_tree(where):
         return "not in git"
     revision = _git(["log", "-1", "--format=%H", "--", path.name], where)
     if not revision:
