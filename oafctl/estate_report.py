@@ -232,7 +232,8 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px
 text-align:left;vertical-align:top}th{background:#f0f4f5}.meta{color:#4c6272}
 .tree,.tree ul{list-style:none;padding-left:1.2rem;margin:0}.tree li{position:relative;padding:.15rem 0}
 .tree li::before{content:"";position:absolute;left:-.9rem;top:.85rem;width:.7rem;border-top:1px solid #768692}
-.tree ul{border-left:1px solid #768692;margin-left:.2rem}.seg{display:inline-block;min-width:1.4rem;
+.tree>li::before{display:none}.tree ul{border-left:1px solid #768692;margin-left:.2rem}
+.seg{display:inline-block;min-width:1.4rem;
 text-align:center;border-radius:.7rem;background:#e8edee;font-size:.85em;margin-left:.3rem}
 .s1{background:#d5f0dd}.s2{background:#fff3c4}.s3{background:#ffd9b3}.s4,.s5{background:#f6c6c6}
 .support{color:#4c6272;font-size:.9em}code{font-size:.95em}
