@@ -16,7 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 try:  # libyaml: the fast path
-    from yaml import CParser as _Parser  # type: ignore[attr-defined]
+    from yaml.cyaml import CParser as _Parser
 
     class _Loader(_Parser, BaseResolver):  # type: ignore[misc]
         def __init__(self, text: str) -> None:
@@ -125,7 +125,7 @@ def _scalar(node: ScalarNode) -> Any:
     tag = node.tag
     value: str = node.value
     if tag == _STR:
-        return _resolve_plain(value) if node.style is None else value
+        return _resolve_plain(value) if not node.style else value
     if tag == _INT and _INT_RE.match(value):
         return int(value)
     if tag == _FLOAT and (_FLOAT_RE.match(value) or value in _SPECIAL_FLOATS):
@@ -183,7 +183,7 @@ class _Converter:
                 if not isinstance(key_node, ScalarNode):
                     raise YamlError("a mapping key must be plain text", kmark.line + 1, kmark.column + 1)
                 key = key_node.value
-                if key == "<<" and key_node.style is None:
+                if key == "<<" and not key_node.style:
                     raise YamlError(
                         "merge keys (<<) are not supported: write the fields out", kmark.line + 1, kmark.column + 1
                     )
@@ -261,7 +261,7 @@ def parse_documents(text: str) -> tuple[list[RawDocument], YamlError | None]:
             node = loader.get_node()
             if node is None:
                 continue
-            if isinstance(node, ScalarNode) and node.tag == _STR and node.value == "" and node.style is None:
+            if isinstance(node, ScalarNode) and node.tag == _STR and node.value == "" and not node.style:
                 continue  # an empty document between separators
             conv = _Converter()
             data = conv.convert(node, ())
