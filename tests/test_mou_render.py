@@ -317,6 +317,17 @@ def test_own_templates_override_the_shipped_ones(example: Path, tmp_path: Path) 
     assert "<h2>Oversight arrangements</h2>" in (out / "mou-QHM-2024.html").read_text(encoding="utf-8")
 
 
+def test_a_template_without_the_marker_is_warned_about(example: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "mou.md").write_text("MOU {{ doc.id }}\n", encoding="utf-8")
+    result = run_cli("mou", "render", str(example), "--all", "--out", str(tmp_path / "out"),
+                     "--template-dir", str(templates))
+    assert result.exit_code == 0
+    assert result.stderr.count("does not write {{ doc.provenance.marker }}") == 1
+    assert (tmp_path / "out" / "mou-QHM-2024.md").read_text(encoding="utf-8") == "MOU mou-QHM-2024\n"
+
+
 @pytest.mark.parametrize(("template", "message"), [
     ("{% for x in %}", "mou.md:1: template syntax error"),
     ("{{ doc.no_such_field }}", "template mou.md:"),

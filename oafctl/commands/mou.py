@@ -102,6 +102,7 @@ def render(path: Path, icbs: tuple[str, ...], all_mous: bool, fmt: str, out_dir:
     if twice:
         raise UsageFailure(f"two MOUs in force share the id {', '.join(twice)}; fix the ids (see `oafctl validate`)")
     refused = 0
+    unmarked = False
     for mou in chosen:
         problems = concerning(run, mou)
         if problems and not allow_invalid:
@@ -125,6 +126,10 @@ def render(path: Path, icbs: tuple[str, ...], all_mous: bool, fmt: str, out_dir:
             raise UsageFailure(f"cannot write {target}: {exc.strerror or exc}") from exc
         note = f" ({view.stamp})" if view.stamp else ""
         click.echo(f"wrote {target.as_posix()}{note}")
+        if fmt in ("markdown", "html") and view.provenance.marker.encode("ascii") not in data and not unmarked:
+            unmarked = True
+            click.echo(f"oafctl: warning: the {fmt} template does not write {{{{ doc.provenance.marker }}}}, so "
+                       "`oafctl mou check` cannot check these documents", err=True)
     sys.exit(1 if refused else 0)
 
 
