@@ -177,7 +177,7 @@ def test_mou_added_and_removed_and_framework_date(repo: Path) -> None:
 
 def test_no_change_and_same_pipeline_as_validate(repo: Path) -> None:
     report = diff_json(repo, "base")
-    assert report["changes"] == [] and report["findings"] == {"introduced": [], "resolved": []}
+    assert report["changes"] == [] and all(v == [] for v in report["findings"].values())
     result = run_cli("validate", "gov", "--format", "json", cwd=repo)
     validated = json.loads(result.output)
     assert report["head"]["findings"] == report["base"]["findings"] == validated["summary"]["errors"] == 1
@@ -265,3 +265,36 @@ def test_fsmonitor_configured_in_the_repo_does_not_run(repo: Path, tmp_path: Pat
     code, _ = diff(repo, "base")
     assert code == 0
     assert not marker.exists()
+
+
+def test_waivers_and_rule_settings_changed_by_the_pr(repo: Path) -> None:
+    """A PR that accepts a finding or switches a rule off says so as plainly as one that fixes it."""
+    change(repo, "organisations/providers.yaml", "icb: QHM\nsegment: 1\n",
+           "icb: QHM\nsegment: 1  # oafctl-ignore: OAF004 offer agreed in March\n")
+    (repo / "gov" / "waivers.yaml").write_text("""apiVersion: oaf/v1
+kind: Waiver
+rule: OAF005
+organisations: [QOQ]
+reason: MOU being re-signed
+approver: Director of Strategy, QOQ
+expires: 2024-09-30
+""", encoding="utf-8")
+    change(repo, "oaf.yaml", "as_of: 2024-06-01",
+           "as_of: 2024-06-01\nrules:\n  OAF002: off\n  OAF004: {severity: warning}")
+    report = diff_json(repo, "base")
+    assert texts(report, "settings") == ["OAF002 is switched off", "OAF004 now reports at severity warning"]
+    assert texts(report, "waivers") == [
+        "added: oafctl-ignore comment for OAF004 in gov/organisations/providers.yaml: offer agreed in March",
+        "added: waiver for OAF005 of QOQ until 2024-09-30, approved by Director of Strategy, QOQ: MOU being re-signed"]
+    (waived,) = report["findings"]["waived"]
+    assert waived["rule"] == "OAF004" and waived["waiver_reason"] == "offer agreed in March"
+    assert report["findings"]["resolved"] == [] and report["findings"]["introduced"][0]["rule"] == "OAF021"
+    # the reverse change: the waiver goes, the finding counts again and fails --fail-on-new
+    commit(repo, "waive")
+    git(repo, "tag", "waived")
+    change(repo, "organisations/providers.yaml", "  # oafctl-ignore: OAF004 offer agreed in March", "")
+    change(repo, "oaf.yaml", "  OAF004: {severity: warning}", "")
+    code, out = diff(repo, "waived", "--fail-on-new", "--format", "markdown")
+    assert code == 1
+    assert "### Findings no longer waived (1)" in out
+    assert "- removed: oafctl-ignore comment for OAF004" in out

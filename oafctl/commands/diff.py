@@ -21,7 +21,8 @@ from oafctl.commands import UsageFailure, parse_date
 @click.option("--framework", metavar="ID", help="Judge both sides against this policy pack.")
 @click.option("--as-of", "as_of", metavar="DATE", callback=parse_date, help="Judge both sides on this date.")
 @click.option("--fail-on-new", is_flag=True,
-              help="Exit 1 when the change introduces a finding at or above --fail-on (not waived).")
+              help="Exit 1 when the change introduces a finding at or above --fail-on, or removes the waiver of "
+              "one (findings already there do not count).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default="error", show_default=True,
               help="The severity --fail-on-new counts.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
@@ -51,5 +52,6 @@ def diff(base: str, head: str | None, folder: Path, fmt: str, framework: str | N
             raise UsageFailure(f"cannot write {output}: {exc.strerror or exc}") from exc
     else:
         render(result, sys.stdout)
-    if fail_on_new and any(at_or_above(f, fail_on) for f in result.introduced if not f.waived):
+    # a finding whose waiver the change removed fails like a new one: the change made it count again
+    if fail_on_new and any(at_or_above(f, fail_on) for f in [*result.introduced, *result.unwaived] if not f.waived):
         sys.exit(1)

@@ -19,12 +19,13 @@ from oafctl.model.documents import ICB, MOU, Arrangement, Organisation, Provider
 from oafctl.rules import Context
 
 SECTIONS: dict[str, str] = {
-    "settings": "Framework and date",
+    "settings": "Framework, date and rule settings",
     "organisations": "Organisations",
     "segments": "Segments",
     "arrangements": "Oversight leads and support",
     "mous": "MOUs",
     "lines": "Accountability lines",
+    "waivers": "Waivers",
 }
 """Section id → heading, in the order reports show them."""
 
@@ -77,6 +78,10 @@ class Diff:
     changes: list[Change]
     introduced: list[Finding]
     resolved: list[Finding]
+    waived: list[Finding] = field(default_factory=list)
+    """Findings there before and after, waived only after the change."""
+    unwaived: list[Finding] = field(default_factory=list)
+    """Findings there before and after whose waiver the change removed (or let expire)."""
 
 
 def _show(value: Any) -> str:
@@ -110,7 +115,35 @@ def _settings(base: Run, head: Run) -> list[Change]:
     if base.as_of != head.as_of:
         out.append(Change("settings", "as_of", f"the estate is judged as of {head.as_of.isoformat()} instead of "
                           f"{base.as_of.isoformat()}", {"from": base.as_of.isoformat(), "to": head.as_of.isoformat()}))
+    rules_a, rules_b = _rule_settings(base), _rule_settings(head)
+    for rule_id in sorted(set(rules_a) | set(rules_b)):
+        x, y = rules_a.get(rule_id), rules_b.get(rule_id)
+        if x == y:
+            continue
+        if y == "off":
+            text = f"{rule_id} is switched off"
+        elif y is None:
+            text = f"{rule_id} is back to its default severity (was {x})"
+        else:
+            text = f"{rule_id} now reports at severity {y}" + (f" (was {x})" if x else "")
+        out.append(Change("settings", rule_id, text, {"rule": rule_id, "from": x, "to": y}))
+    excludes_a = set(base.estate.settings[0].exclude) if base.estate.settings else set()
+    excludes_b = set(head.estate.settings[0].exclude) if head.estate.settings else set()
+    for glob in sorted(excludes_b - excludes_a):
+        out.append(Change("settings", "exclude", f"files matching `{glob}` are no longer checked",
+                          {"exclude": glob, "change": "added"}))
+    for glob in sorted(excludes_a - excludes_b):
+        out.append(Change("settings", "exclude", f"files matching `{glob}` are checked again",
+                          {"exclude": glob, "change": "removed"}))
     return out
+
+
+def _rule_settings(run: Run) -> dict[str, str]:
+    """Rule id → the severity oaf.yaml sets (`off` included)."""
+    if not run.estate.settings:
+        return {}
+    return {rule_id: value if isinstance(value, str) else value.severity
+            for rule_id, value in run.estate.settings[0].rules.items()}
 
 
 # ----------------------------------------------------------------------------------------- organisations
@@ -420,6 +453,46 @@ def _lines(base: Run, head: Run) -> list[Change]:
     return out
 
 
+# ----------------------------------------------------------------------------------------------- waivers
+
+
+def _waivers(base: Run, head: Run) -> list[Change]:
+    """Waivers added or removed (both forms), and changes to a Waiver document's expiry or reason: a PR that
+    accepts a finding should say so as plainly as one that fixes it."""
+    from oafctl.waivers import WaiverEntry, collect
+
+    def keyed(run: Run) -> dict[tuple[str, ...], WaiverEntry]:
+        return {entry.key: entry for entry in collect(run.estate)}
+
+    def what(entry: WaiverEntry) -> str:
+        text = entry.describe()
+        if entry.form == "comment":
+            text += f" in {entry.file}"
+        until = f" until {entry.expires.isoformat()}" if entry.expires else ""
+        approver = f", approved by {entry.document.approver}" if entry.document is not None else ""
+        return f"{text}{until}{approver}: {entry.reason}"
+
+    old, new = keyed(base), keyed(head)
+    out: list[Change] = []
+    for key in sorted(set(new) - set(old)):
+        entry = new[key]
+        out.append(Change("waivers", ",".join(entry.rules), f"added: {what(entry)}",
+                          {"change": "added", "form": entry.form, "rules": list(entry.rules),
+                           "expires": entry.expires.isoformat() if entry.expires else None}))
+    for key in sorted(set(old) - set(new)):
+        entry = old[key]
+        out.append(Change("waivers", ",".join(entry.rules), f"removed: {what(entry)}",
+                          {"change": "removed", "form": entry.form, "rules": list(entry.rules)}))
+    for key in sorted(set(old) & set(new)):
+        a, b = old[key], new[key]
+        if a.expires != b.expires:
+            shown_a = a.expires.isoformat() if a.expires else "no date"
+            shown_b = b.expires.isoformat() if b.expires else "no date"
+            out.append(Change("waivers", ",".join(b.rules), f"{b.describe()} now expires on {shown_b} (was {shown_a})",
+                              {"change": "expires", "from": shown_a, "to": shown_b}))
+    return out
+
+
 # -------------------------------------------------------------------------------------------------- all
 
 
@@ -427,9 +500,11 @@ def compare(base: Side, head: Side) -> Diff:
     """Everything the change from `base` to `head` means."""
     a, b = base.run, head.run
     changes = [*_settings(a, b), *_organisations(a, b), *_segments(a, b), *_arrangements(a, b), *_mous(a, b),
-               *_lines(a, b)]
-    before = {f.fingerprint for f in a.findings}
-    after = {f.fingerprint for f in b.findings}
+               *_lines(a, b), *_waivers(a, b)]
+    before = {f.fingerprint: f for f in a.findings}
+    after = {f.fingerprint: f for f in b.findings}
     introduced = [f for f in b.findings if f.fingerprint not in before]
     resolved = [f for f in a.findings if f.fingerprint not in after]
-    return Diff(base, head, sorted(changes, key=Change.sort_key), introduced, resolved)
+    waived = [f for f in b.findings if f.waived and f.fingerprint in before and not before[f.fingerprint].waived]
+    unwaived = [f for f in b.findings if not f.waived and f.fingerprint in before and before[f.fingerprint].waived]
+    return Diff(base, head, sorted(changes, key=Change.sort_key), introduced, resolved, waived, unwaived)

@@ -35,7 +35,9 @@ def document(diff: Diff) -> dict[str, Any]:
         "changes": [{"section": c.section, "subject": c.subject, "text": c.text, "details": c.details}
                     for c in diff.changes],
         "findings": {"introduced": [finding_record(f) for f in diff.introduced],
-                     "resolved": [finding_record(f) for f in diff.resolved]},
+                     "resolved": [finding_record(f) for f in diff.resolved],
+                     "waived": [finding_record(f) for f in diff.waived],
+                     "unwaived": [finding_record(f) for f in diff.unwaived]},
     }
 
 
@@ -83,7 +85,9 @@ def render_markdown(diff: Diff, stream: TextIO) -> None:
         out += [f"### {title}", ""]
         out += [f"- {_md_text(c.text)}" for c in changes]
         out.append("")
-    for title, findings in (("Findings introduced", diff.introduced), ("Findings resolved", diff.resolved)):
+    for title, findings in (("Findings introduced", diff.introduced), ("Findings resolved", diff.resolved),
+                            ("Findings waived by this change", diff.waived),
+                            ("Findings no longer waived", diff.unwaived)):
         if findings:
             out += [f"### {title} ({len(findings)})", "", *findings_table(findings), ""]
     active = sum(1 for f in head.run.findings if not f.waived)
@@ -129,6 +133,8 @@ def render_text(diff: Diff, stream: TextIO) -> None:
             console.print(Text("  • ") + Text(c.text))
     _text_findings(console, "Findings introduced", diff.introduced, "bold red")
     _text_findings(console, "Findings resolved", diff.resolved, "green")
+    _text_findings(console, "Findings waived by this change", diff.waived, "yellow")
+    _text_findings(console, "Findings no longer waived", diff.unwaived, "bold red")
     console.print()
     console.print(Text(_headline(diff), style="bold red" if any(not f.waived for f in diff.introduced) else "bold"))
 
