@@ -160,15 +160,6 @@ class MouView:
     problems: tuple[Problem, ...]
     provenance: Provenance = field(default_factory=lambda: Provenance("", "", "", "", ""))
 
-    @property
-    def segment_meanings(self) -> tuple[Meaning, ...]:
-        """The meanings of the segments the arrangements use, once each, in segment order."""
-        seen: dict[int, Meaning] = {}
-        for row in self.rows:
-            if row.meaning is not None:
-                seen.setdefault(row.meaning.segment, row.meaning)
-        return tuple(seen[s] for s in sorted(seen))
-
 
 # ---------------------------------------------------------------------------------------------- building
 
