@@ -109,8 +109,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             other = mou_ids[mou.id]
             yield rule.finding(
                 mou, ("id",),
-                f"MOU id {mou.id} is used twice (also at {other.source.file}:{other.source.line})",
-                organisations=(mou.icb,),
+                f"MOU id {mou.id} of ICB {ctx.who(mou.icb)} is used twice (also at {other.source.file}:"
+                f"{other.source.line}, the MOU of ICB {other.icb})",
+                organisations=(mou.icb, other.icb),
                 hint="give each MOU its own id, e.g. mou-<ICB>-<year>",
                 key=(mou.id, "duplicate", mou.source.file),
             )

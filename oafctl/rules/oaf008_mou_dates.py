@@ -41,8 +41,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         if mou.effective >= mou.expires:
             yield rule.finding(
                 mou, ("expires",),
-                f"MOU {mou.id} of ICB {ctx.who(mou.icb)} expires on {mou.expires.isoformat()}, not after it takes "
-                f"effect on {mou.effective.isoformat()}, so it is never in force",
+                f"MOU {mou.id} between ICB {ctx.who(mou.icb)} and {ctx.who(mou.region)} expires on "
+                f"{mou.expires.isoformat()}, not after it takes effect on {mou.effective.isoformat()}, "
+                "so it is never in force",
                 organisations=(mou.icb, mou.region),
                 hint="set `expires` after `effective` (an MOU usually runs to 31 March)",
                 key=(mou.id, "period"),
@@ -50,8 +51,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         elif mou.review_date is not None and not mou.effective <= mou.review_date <= mou.expires:
             yield rule.finding(
                 mou, ("review_date",),
-                f"MOU {mou.id} of ICB {ctx.who(mou.icb)} has its review on {mou.review_date.isoformat()}, outside "
-                f"its period {mou.effective.isoformat()} to {mou.expires.isoformat()}",
+                f"MOU {mou.id} between ICB {ctx.who(mou.icb)} and {ctx.who(mou.region)} has its review on "
+                f"{mou.review_date.isoformat()}, outside its period {mou.effective.isoformat()} to "
+                f"{mou.expires.isoformat()}",
                 organisations=(mou.icb, mou.region),
                 hint="set `review_date` within the MOU's period",
                 key=(mou.id, "review"),
