@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 
 def _wrap(text: str, indent: str = "  ") -> str:
-    return textwrap.fill(" ".join(text.split()), width=100, initial_indent=indent, subsequent_indent=indent)
+    # Never break at a hyphen: "peer-support", "nof-2025-26" and "2025-04-01" must stay whole.
+    return textwrap.fill(" ".join(text.split()), width=100, initial_indent=indent, subsequent_indent=indent,
+                         break_on_hyphens=False)
 
 
 @dataclass
