@@ -141,3 +141,26 @@ def test_scaffold_usage_errors(estate: Callable[..., Path]) -> None:
     result = run_cli("mou", "scaffold", str(broken), "--icb", "QHM", "--file", str(broken / "mous" / "QHM.yaml"))
     assert result.exit_code == 2 and "cannot parse YAML" in result.output
     assert "Traceback" not in result.output
+
+
+def test_scaffold_meets_the_packs_arrangement_obligations(estate: Callable[..., Path]) -> None:
+    """Under nof-2025-26 the regional team leads, and a segment-3 arrangement needs enhanced reporting (an
+    OAF010 obligation of the pack): scaffold writes both, and validate agrees."""
+    repo = estate()
+    options = ("--framework", "nof-2025-26", "--as-of", "2025-06-01")
+    result = run_cli("mou", "scaffold", str(repo), "--icb", "QHM", *options)
+    assert result.exit_code == 0, result.output
+    path = repo / "mous" / "QHM-2025.yaml"  # QHM.yaml holds the 2024 MOU, no longer in force
+    text = path.read_text(encoding="utf-8")
+    assert "id: mou-QHM-2025\n" in text and "effective: 2025-04-01\nexpires: 2026-03-31\n" in text
+    assert "  - provider: RVW\n    lead: Y63  # segment 3: the regional team leads\n    reporting: enhanced\n" in text
+    assert "  - {segment: 3, route: To be agreed (" in text
+    _code, report = validate_json(repo, *options)
+    assert [f for f in report["findings"] if f["file"].endswith("QHM-2025.yaml")] == []
+    # A hand edit that breaks the obligation is put right, and nothing else changes.
+    path.write_text(text.replace("reporting: enhanced", "reporting: routine  # lowered by hand"), encoding="utf-8")
+    again = run_cli("mou", "scaffold", str(repo), "--icb", "QHM", *options)
+    assert "RVW: reporting routine → enhanced (enhanced reporting at segment 3, nof-2025-26)" in again.output
+    # (ruamel keeps the comment in its column, so the longer value leaves one space before it.)
+    assert path.read_text(encoding="utf-8") == text.replace("reporting: enhanced",
+                                                             "reporting: enhanced # lowered by hand")

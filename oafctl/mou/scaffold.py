@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from oafctl.packs import FieldTest, Pack
 from oafctl.rules import Context
 from oafctl.rules.oaf003_segment_lead import ROLE_WORDS, resolve_role
 
@@ -38,6 +39,17 @@ class Wanted:
     provider: str
     lead: str
     support: tuple[str, ...]
+    why: str
+    fields: tuple[Required, ...] = ()
+
+
+@dataclass(frozen=True)
+class Required:
+    """A field a pack obligation (OAF010, kind Arrangement) requires of the arrangement, and a value that
+    satisfies it (`equals`, else the first of `one_of`)."""
+
+    test: FieldTest
+    value: Any
     why: str
 
 
@@ -79,8 +91,24 @@ def wanted_arrangements(run: Run, icb_code: str) -> list[Wanted]:
         why = f"segment {provider.segment}: {ROLE_WORDS[entry.lead]} leads"
         if entry.support:
             why += f", with {' and '.join(ROLE_WORDS[r] for r in entry.support)} in support"
-        out.append(Wanted(provider.code, lead, tuple(support), why))
+        out.append(Wanted(provider.code, lead, tuple(support), why, _required(pack, provider)))
     return out
+
+
+def _required(pack: Pack, provider: Provider) -> tuple[Required, ...]:
+    """The arrangement fields the pack's OAF010 obligations ask for at this provider's segment (the same
+    obligations `validate` checks); a "present, any value" duty cannot be filled in and is left to validate."""
+    out: list[Required] = []
+    for obligation in pack.obligations_for("OAF010"):
+        test = obligation.require
+        if obligation.kind != "Arrangement" or test is None or test.field in ("provider", "lead", "support"):
+            continue
+        if not obligation.applies_to(provider.segment, provider.capability):
+            continue
+        value = test.equals if test.equals is not None else (test.one_of[0] if test.one_of else None)
+        if value is not None:
+            out.append(Required(test, value, f"{obligation.title}, {pack.id}"))
+    return tuple(out)
 
 
 def _yaml(text: str = "") -> YAML:
@@ -109,6 +137,8 @@ def _arrangement(wanted: Wanted) -> CommentedMap:
     item["lead"] = wanted.lead
     if wanted.support:
         item["support"] = _flow(list(wanted.support))
+    for required in wanted.fields:
+        item[required.test.field] = required.value
     item.yaml_add_eol_comment(f"# {wanted.why}", "lead")
     return item
 
@@ -150,6 +180,11 @@ def _update(doc: CommentedMap, icb_region: str | None, wanted: list[Wanted]) -> 
             else:
                 keys = list(item.keys())
                 item.insert(keys.index("lead") + 1 if "lead" in keys else len(keys), "support", _flow(missing))
+        for required in want.fields:
+            if not required.test.holds(item.get(required.test.field)):
+                changes.append(f"{want.provider}: {required.test.field} {item.get(required.test.field)} → "
+                               f"{required.value} ({required.why})")
+                item[required.test.field] = required.value
     for want in wanted:
         if want.provider not in seen:
             changes.append(f"{want.provider}: arrangement added ({want.why})")
@@ -164,6 +199,20 @@ def _existing(run: Run, icb_code: str) -> MOU | None:
         raise ScaffoldError(f"ICB {icb_code} has {len(in_force)} MOUs in force ({listed}); name the one to update "
                             "with --file")
     return in_force[0] if in_force else None
+
+
+def _escalation(run: Run, icb_code: str) -> CommentedSeq:
+    """One route to agree per segment the hosted providers are in, named after the pack's meaning."""
+    segments = sorted({p.segment for p in run.estate.providers_by_icb.get(icb_code, [])})
+    routes = CommentedSeq()
+    for segment in segments:
+        meaning = run.pack.meaning_of(segment)
+        route = CommentedMap()
+        route["segment"] = segment
+        route["route"] = f"To be agreed ({meaning.title})" if meaning else "To be agreed"
+        route.fa.set_flow_style()
+        routes.append(route)
+    return routes
 
 
 def _new_document(run: Run, icb_code: str, mou_id: str, effective: date, expires: date,
@@ -183,7 +232,7 @@ def _new_document(run: Run, icb_code: str, mou_id: str, effective: date, expires
     doc["arrangements"] = CommentedSeq(_arrangement(w) for w in wanted)
     doc["purpose"] = f"Sets out how the {run.pack.title} applies to the providers {icb.name} hosts."
     doc["ways_of_working"] = "Describe how the ICB and the regional team work together."
-    doc["escalation"] = "Describe the escalation route for each segment."
+    doc["escalation"] = _escalation(run, icb_code)
     doc["information_sharing"] = "Describe what is shared, how and how often."
     doc.yaml_set_start_comment(
         f"The oversight MOU between {icb.name} and the NHS England regional team {icb.region}.\n"
