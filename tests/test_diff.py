@@ -298,3 +298,22 @@ expires: 2024-09-30
     assert code == 1
     assert "### Findings no longer waived (1)" in out
     assert "- removed: oafctl-ignore comment for OAF004" in out
+
+
+def test_links_and_large_files_in_a_revision(repo: Path, tmp_path: Path) -> None:
+    """A link inside the folder is followed, one leaving it is reported; a file over the size limit is not read:
+    the same findings as `validate` gives on the working tree, so nothing shows as introduced or resolved."""
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("apiVersion: oaf/v1\nkind: Region\ncode: Y99\nname: Elsewhere\n", encoding="utf-8")
+    (repo / "gov" / "alias.yaml").symlink_to("organisations/nhs-england.yaml")
+    (repo / "gov" / "escape.yaml").symlink_to(outside)
+    (repo / "gov" / "huge.yaml").write_bytes(b"# padding\n" * (1024 * 1024 + 1))
+    commit(repo, "links")
+    report = diff_json(repo, "base", "HEAD")
+    messages = sorted((f["file"], f["message"].split(";")[0]) for f in report["findings"]["introduced"])
+    assert ("gov/escape.yaml", "symbolic link leaves the repository") in messages
+    assert any(file == "gov/huge.yaml" and "over the 10 MiB limit" in m for file, m in messages)
+    # the alias duplicates X24 and Y63: OAF006 reports the codes declared twice, as validate does on disk
+    assert {f["rule"] for f in report["findings"]["introduced"]} == {"OAF000", "OAF006"}
+    working = diff_json(repo, "HEAD")  # HEAD against the working tree: the same files, the same findings
+    assert all(v == [] for v in working["findings"].values()) and working["changes"] == []
