@@ -22,6 +22,8 @@ lint: setup
 
 test: lint
 	$(BIN)/python -m pytest -q
+	$(BIN)/oafctl test -q policies/tests
+	$(BIN)/oafctl test -q examples/england/tests
 
 schemas: setup
 	$(BIN)/oafctl schema
