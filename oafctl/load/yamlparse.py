@@ -50,6 +50,9 @@ MAX_DEPTH = 64
 MAX_NODES_PER_DOCUMENT = 200_000
 """Alias expansion budget: a billion-laughs document stops here instead of exhausting memory."""
 _FLOW_OPENERS_BEFORE_DEPTH_SCAN = 2_000
+_DEEP_BLOCK_PREFIX = re.compile(r"^[ ?:-]{%d}" % (2 * MAX_DEPTH), re.MULTILINE)
+"""A line indented (or prefixed with `- `, `? `, `: `) this far may nest block collections deeper than
+MAX_DEPTH; libyaml's composer crashes on ~100k levels of `- - - ...`, so such text is scanned first."""
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
@@ -205,7 +208,8 @@ def _check_flow_depth(text: str, force: bool = False) -> None:
     """libyaml's composer recurses per nesting level and can overflow the C stack on very deep flow
     collections, so such text is scanned as events (iterative) before it is composed. `force` scans any
     text (to find where deep block nesting starts, after the composer gave up with a RecursionError)."""
-    if not force and text.count("[") + text.count("{") < _FLOW_OPENERS_BEFORE_DEPTH_SCAN:
+    if (not force and text.count("[") + text.count("{") < _FLOW_OPENERS_BEFORE_DEPTH_SCAN
+            and _DEEP_BLOCK_PREFIX.search(text) is None):
         return
     depth = 0
     loader = _Loader(text)
@@ -224,11 +228,19 @@ def _check_flow_depth(text: str, force: bool = False) -> None:
         loader.dispose()
 
 
-def _marked(exc: yaml.MarkedYAMLError) -> YamlError:
+def _is_tab_at(text: str, line: int, column: int) -> bool:
+    """Whether the character at a 0-based mark is a tab (libyaml's messages do not say so)."""
+    lines = text.split("\n", line + 1)
+    return line < len(lines) and column < len(lines[line]) and lines[line][column] == "\t"
+
+
+def _marked(exc: yaml.MarkedYAMLError, text: str = "") -> YamlError:
     mark = exc.problem_mark or exc.context_mark
     parts = [p for p in (exc.context, exc.problem) if p]
     message = "; ".join(parts) or "invalid YAML"
-    if (exc.problem and "\t" in exc.problem) or (exc.problem and "'\\t'" in exc.problem):
+    if (exc.problem and "\t" in exc.problem) or (exc.problem and "'\\t'" in exc.problem) or (
+        mark is not None and _is_tab_at(text, mark.line, mark.column)
+    ):
         message += " (tabs cannot indent YAML: use spaces)"
     line = mark.line + 1 if mark else 1
     column = mark.column + 1 if mark else 1
@@ -242,7 +254,7 @@ def _deep_nesting(text: str) -> YamlError:
     except YamlError as err:
         return err
     except yaml.MarkedYAMLError as exc:
-        return _marked(exc)
+        return _marked(exc, text)
     return YamlError(f"nesting deeper than {MAX_DEPTH} levels", 1, 1)
 
 
@@ -254,7 +266,7 @@ def parse_documents(text: str) -> tuple[list[RawDocument], YamlError | None]:
     except YamlError as err:
         return docs, err
     except yaml.MarkedYAMLError as exc:
-        return docs, _marked(exc)
+        return docs, _marked(exc, text)
     loader = _Loader(text)
     try:
         while loader.check_node():
@@ -270,7 +282,7 @@ def parse_documents(text: str) -> tuple[list[RawDocument], YamlError | None]:
     except YamlError as err:
         return docs, err
     except yaml.MarkedYAMLError as exc:
-        return docs, _marked(exc)
+        return docs, _marked(exc, text)
     except RecursionError:
         return docs, _deep_nesting(text)
     except (yaml.YAMLError, ValueError) as exc:
