@@ -15,10 +15,28 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
-try:  # libyaml: the fast path
-    from yaml.cyaml import CParser as _Parser
 
-    class _Loader(_Parser, BaseResolver):  # type: ignore[misc]
+class _Resolver(BaseResolver):
+    """The composer calls these for every node. No path resolvers are registered and scalars are typed by
+    `_scalar` (YAML 1.2 core schema), so tags are known without PyYAML's generic, slow resolution."""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            # plain scalars are typed by `_resolve_plain`; quoted ones and the non-specific `!` tag are text
+            return _PLAIN if implicit is not None and implicit[0] else _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+
+try:  # libyaml: the fast path
+    from yaml._yaml import CParser as _Parser
+
+    class _Loader(_Parser, _Resolver):
         def __init__(self, text: str) -> None:
             _Parser.__init__(self, text)
             BaseResolver.__init__(self)
@@ -30,7 +48,7 @@ except ImportError:  # pragma: no cover - exercised only where libyaml is missin
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
-    class _Loader(Reader, Scanner, Parser, Composer, BaseResolver):  # type: ignore[no-redef]
+    class _Loader(Reader, Scanner, Parser, Composer, _Resolver):  # type: ignore[no-redef]
         def __init__(self, text: str) -> None:
             Reader.__init__(self, text)
             Scanner.__init__(self)
@@ -60,11 +78,15 @@ _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MAP = "tag:yaml.org,2002:map"
+_PLAIN = "tag:oafctl,plain"
+"""The tag `_Resolver` gives an untagged plain scalar (YAML 1.2 core schema resolution applies)."""
 _SEQ = "tag:yaml.org,2002:seq"
 
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUE = frozenset(("true", "True", "TRUE"))
 _FALSE = frozenset(("false", "False", "FALSE"))
+_NOT_A_WORD = object()
+_WORDS: dict[str, Any] = {**dict.fromkeys(_NULLS), **dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 _INT_RE = re.compile(r"[-+]?[0-9]+\Z")
 _OCT_RE = re.compile(r"0o[0-7]+\Z")
 _HEX_RE = re.compile(r"0x[0-9a-fA-F]+\Z")
@@ -101,12 +123,9 @@ class RawDocument:
 
 def _resolve_plain(text: str) -> Any:
     """YAML 1.2 core schema for an untagged plain scalar."""
-    if text in _NULLS:
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
+    special = _WORDS.get(text, _NOT_A_WORD)
+    if special is not _NOT_A_WORD:
+        return special
     first = text[0]
     if first.isdigit() or first in "+-.":
         if _INT_RE.match(text):
@@ -127,8 +146,10 @@ def _resolve_plain(text: str) -> Any:
 def _scalar(node: ScalarNode) -> Any:
     tag = node.tag
     value: str = node.value
+    if tag is _PLAIN:
+        return _resolve_plain(value)
     if tag == _STR:
-        return _resolve_plain(value) if not node.style else value
+        return value
     if tag == _INT and _INT_RE.match(value):
         return int(value)
     if tag == _FLOAT and (_FLOAT_RE.match(value) or value in _SPECIAL_FLOATS):
@@ -159,46 +180,53 @@ class _Converter:
         self.budget = MAX_NODES_PER_DOCUMENT
 
     def convert(self, node: Node, path: Path_) -> Any:
+        # The hot loop of every run (one call per YAML node): classes are compared by identity and the
+        # common scalar case is handled inline.
         self.budget -= 1
+        mark = node.start_mark
+        pos = (mark.line + 1, mark.column + 1)
         if self.budget < 0:
             raise YamlError(
                 "document expands to too many values (alias or merge-key bomb?); "
                 f"the limit is {MAX_NODES_PER_DOCUMENT:,}",
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
+                *pos,
             )
-        mark = node.start_mark
-        self.values[path] = (mark.line + 1, mark.column + 1)
+        self.values[path] = pos
         if len(path) > MAX_DEPTH:
-            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
-        if isinstance(node, ScalarNode):
-            return _scalar(node)
-        if isinstance(node, SequenceNode):
+            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", *pos)
+        cls = node.__class__
+        if cls is ScalarNode:
+            tag = node.tag
+            if tag is _PLAIN:
+                return _resolve_plain(node.value)
+            if tag == _STR:
+                return node.value
+            return _scalar(node)  # type: ignore[arg-type]
+        if cls is SequenceNode:
             if node.tag != _SEQ:
-                raise YamlError(f"unsupported YAML tag {_short_tag(node.tag)}", mark.line + 1, mark.column + 1)
-            return [self.convert(child, (*path, i)) for i, child in enumerate(node.value)]
-        if isinstance(node, MappingNode):
+                raise YamlError(f"unsupported YAML tag {_short_tag(node.tag)}", *pos)
+            convert = self.convert
+            return [convert(child, (*path, i)) for i, child in enumerate(node.value)]
+        if cls is MappingNode:
             if node.tag != _MAP:
-                raise YamlError(f"unsupported YAML tag {_short_tag(node.tag)}", mark.line + 1, mark.column + 1)
+                raise YamlError(f"unsupported YAML tag {_short_tag(node.tag)}", *pos)
             out: dict[str, Any] = {}
+            keys = self.keys
             for key_node, value_node in node.value:
                 kmark = key_node.start_mark
-                if not isinstance(key_node, ScalarNode):
-                    raise YamlError("a mapping key must be plain text", kmark.line + 1, kmark.column + 1)
+                kpos = (kmark.line + 1, kmark.column + 1)
+                if key_node.__class__ is not ScalarNode:
+                    raise YamlError("a mapping key must be plain text", *kpos)
                 key = key_node.value
                 if key == "<<" and not key_node.style:
-                    raise YamlError(
-                        "merge keys (<<) are not supported: write the fields out", kmark.line + 1, kmark.column + 1
-                    )
-                if key in out:
-                    first = self.keys[(*path, key)]
-                    raise YamlError(
-                        f"duplicate key '{key}' (first at line {first[0]}); YAML keeps only one of them",
-                        kmark.line + 1,
-                        kmark.column + 1,
-                    )
+                    raise YamlError("merge keys (<<) are not supported: write the fields out", *kpos)
                 child_path = (*path, key)
-                self.keys[child_path] = (kmark.line + 1, kmark.column + 1)
+                if key in out:
+                    raise YamlError(
+                        f"duplicate key '{key}' (first at line {keys[child_path][0]}); YAML keeps only one of them",
+                        *kpos,
+                    )
+                keys[child_path] = kpos
                 out[key] = self.convert(value_node, child_path)
             return out
         raise YamlError("unsupported YAML node", mark.line + 1, mark.column + 1)  # pragma: no cover
@@ -273,7 +301,7 @@ def parse_documents(text: str) -> tuple[list[RawDocument], YamlError | None]:
             node = loader.get_node()
             if node is None:
                 continue
-            if isinstance(node, ScalarNode) and node.tag == _STR and node.value == "" and not node.style:
+            if isinstance(node, ScalarNode) and node.tag is _PLAIN and node.value == "":
                 continue  # an empty document between separators
             conv = _Converter()
             data = conv.convert(node, ())
