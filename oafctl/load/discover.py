@@ -11,9 +11,13 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from oafctl.load.comments import InlineIgnore, parse_ignores
 from oafctl.load.yamlparse import RawDocument, parse_documents
+
+if TYPE_CHECKING:
+    from oafctl.load.cache import ParseCache
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_DIRS = frozenset((".oafctl-cache", "node_modules", "__pycache__"))
@@ -96,7 +100,7 @@ def too_large(display: str, size: int) -> LoadIssue:
                      key="too-large")
 
 
-def read_file(path: Path, display: str) -> LoadedFile:
+def read_file(path: Path, display: str, cache: ParseCache | None = None) -> LoadedFile:
     """Read, decode and parse one file; never raises for a bad file."""
     loaded = LoadedFile(path=path, display=display, text="")
     try:
@@ -109,10 +113,10 @@ def read_file(path: Path, display: str) -> LoadedFile:
         loaded.issues.append(LoadIssue(display, 1, 1, f"cannot read file: {exc.strerror or exc}",
                                        hint="check the file's permissions", key="unreadable"))
         return loaded
-    return parse_file(loaded, data)
+    return parse_file(loaded, data, cache)
 
 
-def parse_file(loaded: LoadedFile, data: bytes) -> LoadedFile:
+def parse_file(loaded: LoadedFile, data: bytes, cache: ParseCache | None = None) -> LoadedFile:
     """Decode and parse a file's bytes into `loaded` (its text, documents, inline waivers, issues)."""
     display = loaded.display
     text, problem = decode(data)
@@ -123,7 +127,7 @@ def parse_file(loaded: LoadedFile, data: bytes) -> LoadedFile:
         return loaded
     assert text is not None
     loaded.text = text
-    docs, error = parse_documents(text)
+    docs, error = cache.parse(data, text) if cache is not None else parse_documents(text)
     loaded.documents = docs
     if error is not None:
         loaded.issues.append(LoadIssue(display, error.line, error.column, error.message,
@@ -145,11 +149,13 @@ def iter_yaml_files(root: Path) -> Iterator[tuple[Path, str | None]]:
     root_real = root.resolve()
     seen_dirs: set[Path] = set()
 
-    def walk(directory: Path) -> Iterator[tuple[Path, str | None]]:
+    def walk(directory: Path, ancestors: frozenset[Path]) -> Iterator[tuple[Path, str | None]]:
         real = directory.resolve()
-        if real in seen_dirs:
+        if real in ancestors:
             yield directory, "symbolic link loop: this folder was already visited"
             return
+        if real in seen_dirs:
+            return  # a second way into a folder already read (a link inside the repo): read it once
         seen_dirs.add(real)
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
@@ -177,14 +183,14 @@ def iter_yaml_files(root: Path) -> Iterator[tuple[Path, str | None]]:
                         yield path, "symbolic link leaves the repository; it was not followed"
                     continue
             if is_dir:
-                yield from walk(path)
+                yield from walk(path, ancestors | {real})
             elif entry.name.endswith(YAML_SUFFIXES):
                 yield path, None
 
     if root.is_file():
         yield root, None
         return
-    yield from walk(root)
+    yield from walk(root, frozenset())
 
 
 def matches_any(relative: str, globs: Iterable[str]) -> bool:
@@ -198,8 +204,11 @@ def matches_any(relative: str, globs: Iterable[str]) -> bool:
     return False
 
 
-def load_tree(root: Path, exclude: Iterable[str] = (), cwd: Path | None = None) -> list[LoadedFile]:
-    """Read every YAML file under root (or root itself, if a file), sorted by display path."""
+def load_tree(
+    root: Path, exclude: Iterable[str] = (), cwd: Path | None = None, cache: ParseCache | None = None
+) -> list[LoadedFile]:
+    """Read every YAML file under root (or root itself, if a file), sorted by display path; `cache` reuses
+    files parsed by an earlier run."""
     if not root.exists():
         raise DiscoveryError(f"path does not exist: {root}")
     globs = list(exclude)
@@ -213,7 +222,7 @@ def load_tree(root: Path, exclude: Iterable[str] = (), cwd: Path | None = None) 
         if problem is not None:
             files.append(LoadedFile(path, display, "", issues=[LoadIssue(display, 1, 1, problem, key="link")]))
             continue
-        files.append(read_file(path, display))
+        files.append(read_file(path, display, cache))
     if not files:
         raise DiscoveryError(f"no YAML files found under {root}")
     files.sort(key=lambda f: f.display)

@@ -68,7 +68,7 @@ MAX_DEPTH = 64
 MAX_NODES_PER_DOCUMENT = 200_000
 """Alias expansion budget: a billion-laughs document stops here instead of exhausting memory."""
 _FLOW_OPENERS_BEFORE_DEPTH_SCAN = 2_000
-_DEEP_BLOCK_PREFIX = re.compile(r"^[ ?:-]{%d}" % (2 * MAX_DEPTH), re.MULTILINE)
+_DEEP_BLOCK_PREFIX = re.compile(rf"^[ ?:-]{{{2 * MAX_DEPTH}}}", re.MULTILINE)
 """A line indented (or prefixed with `- `, `? `, `: `) this far may nest block collections deeper than
 MAX_DEPTH; libyaml's composer crashes on ~100k levels of `- - - ...`, so such text is scanned first."""
 
