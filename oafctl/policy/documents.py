@@ -6,16 +6,19 @@ from __future__ import annotations
 import re
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 
 from oafctl.model.documents import Code, Document, IsoDate, Severity, Strict, Text, register_kind
 
 PolicyKind = Literal["NationalBody", "Region", "ICB", "Provider", "AccountabilityLine", "MOU"]
 
-POLICY_ID_PATTERN = r"^[A-Z][A-Z0-9_-]{1,39}$"
+POLICY_ID_PATTERN = r"^[A-Z][0-9A-Z_-]{1,39}$"
 
 
 def _not_reserved(value: str) -> str:
+    if not re.match(POLICY_ID_PATTERN, value):
+        raise ValueError("a policy id is 2 to 40 upper-case letters, digits, '-' or '_', starting with a letter, "
+                         "such as LOC001")
     if value.upper().startswith("OAF"):
         raise ValueError("the OAF prefix is reserved for built-in rules; choose another prefix, such as LOC or your "
                          "ICB's code")
@@ -24,9 +27,9 @@ def _not_reserved(value: str) -> str:
 
 PolicyId = Annotated[
     str,
-    StringConstraints(pattern=POLICY_ID_PATTERN),
     AfterValidator(_not_reserved),
-    Field(description="The rule ID findings carry: upper-case letters, digits, '-' or '_'; not starting OAF"),
+    WithJsonSchema({"type": "string", "pattern": POLICY_ID_PATTERN, "not": {"pattern": "^OAF"},
+                    "description": "The rule ID findings carry: upper-case letters, digits, '-' or '_'; not OAF..."}),
 ]
 
 
