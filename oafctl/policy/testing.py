@@ -123,9 +123,8 @@ def run_test(test: PolicyTest) -> Outcome:
             outcome.errors.append(f"the test's estate cannot be checked: {exc}")
             return outcome
     known = {r.id for r in run.rules}
-    for e in test.expect:
-        if e.rule not in known:
-            outcome.errors.append(f"expects rule {e.rule}, but no rule {e.rule} is in force (built-in or local)")
+    for rule in sorted({e.rule for e in test.expect} - known):
+        outcome.errors.append(f"expects rule {rule}, but no rule {rule} is in force (built-in or local)")
     if outcome.errors:
         return outcome
     actual = [f for f in run.findings if not f.waived]
