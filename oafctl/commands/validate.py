@@ -28,8 +28,11 @@ from oafctl.report import FORMATS
               help="Accept the findings recorded in this baseline file: they are reported as waived.")
 @click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Record every current finding in this baseline file (then report them as waived).")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Parse every file afresh: do not read or write the parse cache in .oafctl-cache/.")
 def validate(path: Path, fmt: str, framework: str | None, as_of: date | None, fail_on: str,
-             output: Path | None, baseline_file: Path | None = None, write_baseline: Path | None = None) -> None:
+             output: Path | None, baseline_file: Path | None = None, write_baseline: Path | None = None,
+             no_cache: bool = False) -> None:
     """Check the governance repo at PATH (default: the current folder) against the oversight framework.
 
     Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage error."""
@@ -39,7 +42,7 @@ def validate(path: Path, fmt: str, framework: str | None, as_of: date | None, fa
     from oafctl.report import renderer
 
     try:
-        run = run_validation(path, framework=framework, as_of=as_of)
+        run = run_validation(path, framework=framework, as_of=as_of, cache=not no_cache)
     except UsageError as exc:
         raise UsageFailure(str(exc)) from exc
     if baseline_file is not None or write_baseline is not None:
