@@ -18,6 +18,8 @@ large estate as on a small one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from oafctl.estate import Estate
@@ -35,12 +37,39 @@ class CompileError(Exception):
     """A CEL expression that does not compile, with the library's message."""
 
 
-def compile_expression(text: str) -> Any:
-    """A compiled CEL program; CompileError with a short message when the expression is not valid CEL."""
-    import cel
+@cache
+def _cel() -> Any:
+    """The library's Rust extension module. `import cel` also imports its command-line interface (typer,
+    rich's prompt toolkit: 0.4 s here), so the extension is loaded on its own where it can be found; the
+    package import is the fallback."""
+    import importlib.machinery
+    import importlib.util
 
     try:
-        return cel.compile(text)
+        spec = importlib.util.find_spec("cel")
+        locations = list(spec.submodule_search_locations or []) if spec is not None else []
+        suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+        found = [p for loc in locations for p in sorted(Path(loc).iterdir())
+                 if p.name.startswith("cel.") and p.name.endswith(suffixes)]
+        if found:
+            loader = importlib.machinery.ExtensionFileLoader("cel.cel", str(found[0]))
+            ext_spec = importlib.util.spec_from_file_location("cel.cel", found[0], loader=loader)
+            if ext_spec is not None:
+                module = importlib.util.module_from_spec(ext_spec)
+                loader.exec_module(module)
+                if callable(getattr(module, "compile", None)):
+                    return module
+    except (ImportError, OSError):  # pragma: no cover - an unusual installation: use the package
+        pass
+    import cel  # pragma: no cover
+
+    return cel  # pragma: no cover
+
+
+def compile_expression(text: str) -> Any:
+    """A compiled CEL program; CompileError with a short message when the expression is not valid CEL."""
+    try:
+        return _cel().compile(text)
     except (ValueError, RuntimeError, TypeError) as exc:
         message = str(exc).strip()
         message = message.removeprefix(f"Failed to parse expression '{text}': ").strip()
