@@ -101,6 +101,7 @@ def test_rules_setting_applies_to_local_ids(estate: Callable[..., Path]) -> None
     [
         ("id: LOC001", "id: OAF100", "the OAF prefix is reserved for built-in rules"),
         ("id: LOC001", "id: loc-1", "a policy id is 2 to 40 upper-case letters"),
+        ("id: LOC001", "id: LOCAL", "ending with a digit"),
         ("kinds: [Provider]", "kinds: [Providers]", "field 'kinds[0]'"),
         ("kinds: [Provider]", "kinds: []", "field 'kinds'"),
     ],
@@ -205,3 +206,16 @@ def test_explain_shows_obligation_sources() -> None:
     assert "capability-plan: a plan for known capability challenges at capability 3 and 4 (error)" in result.output
     assert "The self-certification will also require the provider to set out plans" in result.output
     assert "paragraph 22" in result.output
+
+
+def test_local_findings_fit_the_report_schema(estate: Callable[..., Path]) -> None:
+    import json
+
+    import jsonschema
+    from conftest import ROOT
+
+    repo = estate({"policies/local.yaml": DIRECTOR})
+    _code, report = validate_json(repo, cwd=repo)
+    assert {f["rule"] for f in report["findings"]} == {"LOC001"}
+    schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(report, schema)

@@ -12,13 +12,14 @@ from oafctl.model.documents import Code, Document, IsoDate, Severity, Strict, Te
 
 PolicyKind = Literal["NationalBody", "Region", "ICB", "Provider", "AccountabilityLine", "MOU"]
 
-POLICY_ID_PATTERN = r"^[A-Z][0-9A-Z_-]{1,39}$"
+POLICY_ID_PATTERN = r"^[A-Z][0-9A-Z_-]{0,38}[0-9]$"
+"""Like the report schema's rule ids: a letter first, a digit last (LOC001, ICB-QHM-2)."""
 
 
 def _not_reserved(value: str) -> str:
     if not re.match(POLICY_ID_PATTERN, value):
-        raise ValueError("a policy id is 2 to 40 upper-case letters, digits, '-' or '_', starting with a letter, "
-                         "such as LOC001")
+        raise ValueError("a policy id is 2 to 40 upper-case letters, digits, '-' or '_', starting with a letter "
+                         "and ending with a digit, such as LOC001")
     if value.upper().startswith("OAF"):
         raise ValueError("the OAF prefix is reserved for built-in rules; choose another prefix, such as LOC or your "
                          "ICB's code")
@@ -29,7 +30,7 @@ PolicyId = Annotated[
     str,
     AfterValidator(_not_reserved),
     WithJsonSchema({"type": "string", "pattern": POLICY_ID_PATTERN, "not": {"pattern": "^OAF"},
-                    "description": "The rule ID findings carry: upper-case letters, digits, '-' or '_'; not OAF..."}),
+                    "description": "The rule ID findings carry, such as LOC001: a letter first, a digit last; not OAF..."}),
 ]
 
 
