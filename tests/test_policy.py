@@ -219,3 +219,20 @@ def test_local_findings_fit_the_report_schema(estate: Callable[..., Path]) -> No
     assert {f["rule"] for f in report["findings"]} == {"LOC001"}
     schema = json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(report, schema)
+
+
+def test_only_referenced_variables_are_bound() -> None:
+    """The library converts every bound value on each evaluation: an expression reading `self` gets only it."""
+    from conftest import MINIMAL
+
+    from oafctl.engine import validate
+    from oafctl.policy.local import VARIABLES, _Neighbours
+
+    run = validate(MINIMAL)
+    neighbours = _Neighbours(run.estate, run.pack.id)
+    provider = run.estate.providers["RVW"]
+    assert set(neighbours.variables(provider, frozenset({"self"}))) == {"self"}
+    everything = neighbours.variables(provider)
+    assert set(everything) == set(VARIABLES)
+    assert everything["icb"]["code"] == "QHM" and everything["arrangement"]["provider"] == "RVW"
+    assert everything["providers"] == {} and everything["mou"]["id"] == "mou-QHM-2024"

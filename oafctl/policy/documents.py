@@ -30,7 +30,7 @@ PolicyId = Annotated[
     str,
     AfterValidator(_not_reserved),
     WithJsonSchema({"type": "string", "pattern": POLICY_ID_PATTERN, "not": {"pattern": "^OAF"},
-                    "description": "The rule ID findings carry, such as LOC001: a letter first, a digit last; not OAF..."}),
+                    "description": "The rule ID findings carry, e.g. LOC001: a letter first, a digit last; not OAF"}),
 ]
 
 

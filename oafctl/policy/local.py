@@ -101,41 +101,50 @@ class _Neighbours:
             self._dumps[key] = _dump(doc)
         return self._dumps[key]
 
-    def variables(self, doc: Document) -> dict[str, Any]:
+    def variables(self, doc: Document, needed: frozenset[str] = frozenset(VARIABLES)) -> dict[str, Any]:
+        """The variables for `doc`, only those in `needed`: the library converts every bound value on
+        every evaluation, so an expression that reads only `self` should not pay for the MOU."""
         estate = self.estate
         icb: ICB | None = None
         region_code: str | None = None
         mou: MOU | None = None
-        arrangement: dict[str, Any] | None = None
-        providers: dict[str, Any] = {}
+        arrangement: Any = None
+        hosted: list[Provider] = []
         if isinstance(doc, Provider):
             icb = estate.icbs.get(doc.icb)
             region_code = icb.region if icb else None
             found = self._mou_of.get(doc.code)
             if found is not None:
                 mou = found[0]
-                arrangement = self.dump(mou.arrangements[found[1]])
+                arrangement = mou.arrangements[found[1]]
         elif isinstance(doc, ICB):
             region_code = doc.region
             in_force = estate.mous_by_icb.get(doc.code) or []
             mou = in_force[0] if in_force else None
-            providers = {p.code: self.dump(p) for p in estate.providers_by_icb.get(doc.code, [])}
+            hosted = estate.providers_by_icb.get(doc.code, [])
         elif isinstance(doc, MOU):
             icb = estate.icbs.get(doc.icb)
             region_code = doc.region
-            for a in doc.arrangements:
-                if a.provider in estate.providers:
-                    providers[a.provider] = self.dump(estate.providers[a.provider])
-        return {
-            "self": self.dump(doc),
-            "as_of": estate.as_of.isoformat(),
-            "framework": self.framework,
-            "icb": self.dump(icb),
-            "region": self.dump(estate.regions.get(region_code)) if region_code else None,
-            "mou": self.dump(mou),
-            "arrangement": arrangement,
-            "providers": providers,
-        }
+            hosted = [estate.providers[a.provider] for a in doc.arrangements if a.provider in estate.providers]
+        out: dict[str, Any] = {}
+        for name in needed:
+            if name == "self":
+                out[name] = self.dump(doc)
+            elif name == "as_of":
+                out[name] = estate.as_of.isoformat()
+            elif name == "framework":
+                out[name] = self.framework
+            elif name == "icb":
+                out[name] = self.dump(icb)
+            elif name == "region":
+                out[name] = self.dump(estate.regions.get(region_code)) if region_code else None
+            elif name == "mou":
+                out[name] = self.dump(mou)
+            elif name == "arrangement":
+                out[name] = self.dump(arrangement)
+            elif name == "providers":
+                out[name] = {p.code: self.dump(p) for p in hosted}
+        return out
 
 
 def _subjects(estate: Estate, kinds: Iterable[str]) -> list[Document]:
@@ -168,6 +177,15 @@ def _what(doc: Document) -> str:
     return doc.label
 
 
+def _referenced(program: Any) -> list[str]:
+    """The names an expression reads (comprehension variables included, which is harmless); every variable
+    when the library cannot say."""
+    try:
+        return list(program.variables())
+    except AttributeError:  # pragma: no cover - an older library without static analysis
+        return list(VARIABLES)
+
+
 def make_rule(policy: Policy, program: Any, when: Any | None) -> Rule:
     """A Rule whose check evaluates the policy over the estate."""
     where = f"{policy.source.file}:{policy.source.at('assert')[0]}"
@@ -184,10 +202,12 @@ def make_rule(policy: Policy, program: Any, when: Any | None) -> Rule:
         origin=f"local ({where})",
     )
 
+    needed = frozenset(VARIABLES).intersection([*_referenced(program), *(_referenced(when) if when else [])])
+
     def check(ctx: Context) -> Iterator[Finding]:
         neighbours = _Neighbours(ctx.estate, ctx.pack.id)
         for doc in _subjects(ctx.estate, policy.kinds):
-            variables = neighbours.variables(doc)
+            variables = neighbours.variables(doc, needed)
             try:
                 if when is not None:
                     applies = when.execute(variables)
