@@ -85,8 +85,11 @@ def issues_from_validation(
     cleaned = [_clean_loc(tuple(e["loc"])) for e in errors]
     for index, err in enumerate(errors):
         loc = cleaned[index]
-        if err["type"].endswith("_type") and len(loc) != len(err["loc"]) and any(
-            other[: len(loc)] == loc and not errors[i]["type"].endswith("_type")
+        if len(loc) != len(err["loc"]) and any(
+            other[: len(loc)] == loc and (
+                len(other) > len(loc)  # a deeper error inside the value says more
+                or (err["type"].endswith("_type") and not errors[i]["type"].endswith("_type"))
+            )
             for i, other in enumerate(cleaned) if i != index
         ):
             continue  # a union branch the value was never meant for; the other branch says what is wrong

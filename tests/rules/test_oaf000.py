@@ -74,3 +74,14 @@ def test_other_documents_are_still_checked(estate: Callable[..., Path]) -> None:
 
 def test_rule_example_fails_with_oaf000_only() -> None:
     assert example_result("OAF000") == (1, {"OAF000"})
+
+
+def test_a_wrong_rule_setting_is_one_finding(estate: Callable[..., Path]) -> None:
+    """`rules:` takes `off` or `{severity: ...}`: a bad severity is reported once, not once per union branch."""
+    repo = estate()
+    with (repo / "oaf.yaml").open("a", encoding="utf-8") as f:
+        f.write("rules:\n  OAF004: {severity: warn}\n")
+    [finding] = of_rule(repo, "OAF000")
+    assert where(finding) == ("oaf.yaml", *value_at(repo, "oaf.yaml", "severity: warn"))
+    assert "field 'rules.OAF004.severity' = 'warn'" in finding["message"]
+    assert "'warning'" in finding["message"]
