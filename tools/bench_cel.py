@@ -1,78 +1,69 @@
-"""Measure the two maintained CEL libraries on a synthetic estate 100 times England's size.
+"""Measure the two maintained CEL libraries on an estate 100 times England's size.
 
 Why: local policies are CEL expressions evaluated once per document; the choice of library decides whether
-`oafctl validate` stays fast on a large estate. Run: `.venv/bin/python tools/bench_cel.py [N]` (default
-20,000 providers, 100x England's 200 trusts). Deterministic input (seeded), wall-clock timings.
+`oafctl validate` stays fast on a large estate.
+
+Usage:
+  .venv/bin/python bench/generate.py /tmp/big100 --scale 100     # ~21,000 providers, 4,200 MOUs
+  .venv/bin/python tools/bench_cel.py /tmp/big100
+Each expression is evaluated on every provider (or MOU) with the variables oafctl binds (oafctl/policy/local.py),
+by `common-expression-language` (Rust core) and by `cel-python` (pure Python; `pip install cel-python`).
 """
 
 from __future__ import annotations
 
-import random
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 EXPRESSIONS = {
-    "field test": "self.segment < 3 || has(self.improvement_director)",
-    "host ICB lookup": "self.segment != 1 || (has(self.peer_support) && size(self.peer_support.offer) > 0)"
-    " && icb.region == region.code",
-    "list macro": "self.support.all(c, c.size() >= 3) && self.segment in [1, 2, 3, 4, 5]",
+    "field test": ("Provider", "self.segment < 3 || has(self.improvement_plan)"),
+    "neighbours": ("Provider", "icb.code == self.icb && region.code == icb.region"
+                               " && arrangement.provider == self.code"),
+    "list macro": ("MOU", "self.arrangements.all(a, !(a.provider in providers) || "
+                          "providers[a.provider].segment in [1, 2, 3, 4, 5])"),
 }
 
 
-def providers(n: int) -> list[dict[str, Any]]:
-    rng = random.Random(2024)
-    out = []
-    for i in range(n):
-        segment = rng.choice([1, 2, 2, 3, 3, 4, 5])
-        doc: dict[str, Any] = {
-            "apiVersion": "oaf/v1", "kind": "Provider", "code": f"R{i:05d}", "name": f"Trust {i}",
-            "type": "acute", "icb": f"Q{i % 4200:04d}", "segment": segment, "financial_deficit": False,
-            "support": [f"Q{i % 4200:04d}", "Y63"],
-        }
-        if segment == 1:
-            doc["peer_support"] = {"offer": "theatre productivity", "partners": []}
-        if segment >= 3 and rng.random() < 0.8:
-            doc["improvement_director"] = "A. Person"
-        out.append(doc)
-    return out
-
-
-def bench(name: str, compile_: Callable[[str], Any], run: Callable[[Any, dict[str, Any]], Any],
-          docs: list[dict[str, Any]]) -> None:
-    for label, expr in EXPRESSIONS.items():
-        t0 = time.perf_counter()
-        program = compile_(expr)
-        t1 = time.perf_counter()
-        false = 0
-        for doc in docs:
-            ctx = {"self": doc, "icb": {"code": doc["icb"], "region": "Y63"}, "region": {"code": "Y63"}}
-            if not run(program, ctx):
-                false += 1
-        t2 = time.perf_counter()
-        print(f"{name:<32} {label:<16} compile {1000 * (t1 - t0):7.2f} ms  evaluate {len(docs)} docs "
-              f"{t2 - t1:6.3f} s  ({false} false)")
-
-
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    docs = providers(n)
-    import cel
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    from oafctl.engine import validate
+    from oafctl.policy.local import VARIABLES, _cel, _Neighbours, _subjects
 
-    bench("common-expression-language", cel.compile, lambda p, c: p.execute(c), docs)
-
-    import celpy
-
-    env = celpy.Environment()
-
-    def cp_compile(expr: str) -> Any:
-        return env.program(env.compile(expr))
-
-    def cp_run(program: Any, ctx: dict[str, Any]) -> Any:
-        return program.evaluate({k: celpy.json_to_cel(v) for k, v in ctx.items()})
-
-    bench("cel-python", cp_compile, cp_run, docs)
+    t0 = time.perf_counter()
+    run = validate(Path(sys.argv[1]))
+    print(f"validate {sys.argv[1]} (no policy): {time.perf_counter() - t0:.2f} s, {len(run.estate.providers)} "
+          f"providers, {len(run.estate.mous_in_force)} MOUs")
+    rust = _cel()
+    try:
+        import celpy
+    except ImportError:
+        celpy = None
+        print("cel-python is not installed (pip install cel-python): measuring common-expression-language only")
+    for label, (kind, expr) in EXPRESSIONS.items():
+        program = rust.compile(expr)
+        needed = frozenset(VARIABLES).intersection(program.variables())
+        neighbours = _Neighbours(run.estate, run.pack.id)
+        t0 = time.perf_counter()
+        contexts = [neighbours.variables(doc, needed) for doc in _subjects(run.estate, [kind])]
+        bind = time.perf_counter() - t0
+        print(f"{label} on {len(contexts)} {kind} (binds {', '.join(sorted(needed))}: {bind:.2f} s)")
+        timings: list[tuple[str, Callable[[], Any], Callable[[Any, dict[str, Any]], Any]]] = [
+            ("common-expression-language", lambda e=expr: rust.compile(e), lambda p, c: p.execute(c))]
+        if celpy is not None:
+            env = celpy.Environment()
+            timings.append(("cel-python", lambda e=expr, env=env: env.program(env.compile(e)),
+                            lambda p, c: p.evaluate({k: celpy.json_to_cel(v) for k, v in c.items()})))
+        for name, compile_, execute in timings:
+            t0 = time.perf_counter()
+            compiled = compile_()
+            t1 = time.perf_counter()
+            false = sum(1 for ctx in contexts if not execute(compiled, ctx))
+            t2 = time.perf_counter()
+            print(f"  {name:<27} compile {1000 * (t1 - t0):6.2f} ms  evaluate {t2 - t1:7.3f} s  ({false} false)")
 
 
 if __name__ == "__main__":
