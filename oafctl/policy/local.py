@@ -4,7 +4,7 @@ Expressions are CEL, evaluated by `common-expression-language` (a Rust core): on
 bench/generate.py (21,000 providers, 4,200 MOUs) a policy took 1.0-2.3 s where `cel-python` took 11.7-28.4 s
 (tools/bench_cel.py; figures in the README).
 
-What an expression sees (every variable is always bound; absent ones are `null` or empty):
+What an expression sees (each variable it reads is bound; a neighbour that does not exist is `null` or empty):
 - `self`: the document, by its YAML field names; optional fields that are not set are absent, so test them
   with `has(self.field)`. Dates are 'YYYY-MM-DD' strings (they compare correctly as strings).
 - `as_of` ('YYYY-MM-DD') and `framework` (the policy pack id) of the run.
