@@ -33,8 +33,8 @@ _README = (
     "It is safe to delete at any time; do not commit it.\n"
 )
 
-Entry = tuple[list[tuple[Any, int, int, dict[Any, Any], dict[Any, Any]]], tuple[str, int, int] | None]
-"""(documents as (data, line, column, values, keys), error as (message, line, column) or None)."""
+Entry = tuple[list[tuple[Any, int, int, bytes]], tuple[str, int, int] | None]
+"""(documents as (data, line, column, packed positions), error as (message, line, column) or None)."""
 
 
 def _stamp() -> str:
@@ -100,7 +100,7 @@ class ParseCache:
         self.misses += 1
         docs, error = yamlparse.parse_documents(text)
         self._new[key] = (
-            [(d.data, d.line, d.column, d.values, d.keys) for d in docs],
+            [(d.data, d.line, d.column, d.pack_positions()) for d in docs],
             (error.message, error.line, error.column) if error is not None else None,
         )
         return docs, error
@@ -145,11 +145,11 @@ def _from_entry(entry: Any) -> tuple[list[RawDocument], YamlError | None] | None
     """Rebuild the loader's result from an entry, or None when the entry is not well formed."""
     try:
         raw_docs, raw_error = entry
-        docs = [RawDocument(data, line, column, values, keys) for data, line, column, values, keys in raw_docs]
+        docs = [RawDocument(data, line, column, packed=packed) for data, line, column, packed in raw_docs]
         error = YamlError(*raw_error) if raw_error is not None else None
     except (TypeError, ValueError):
         return None
-    if not all(isinstance(d.line, int) and isinstance(d.values, dict) and isinstance(d.keys, dict) for d in docs):
+    if not all(isinstance(d.line, int) and isinstance(d.column, int) and isinstance(d._packed, bytes) for d in docs):
         return None
     if error is not None and not (isinstance(error.message, str) and isinstance(error.line, int)
                                   and isinstance(error.column, int)):

@@ -8,7 +8,8 @@ YAML 1.1's resolver, so `code: NO` stays the string "NO"; the models then type e
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from array import array
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -110,15 +111,130 @@ class YamlError(Exception):
         self.column = column
 
 
-@dataclass(slots=True)
 class RawDocument:
-    """One YAML document as plain data, with where each value and key stands in the file."""
+    """One YAML document as plain data, with where each value and key stands in the file.
 
-    data: Any
-    line: int
-    column: int
-    values: dict[Path_, Pos] = field(default_factory=dict)
-    keys: dict[Path_, Pos] = field(default_factory=dict)
+    The positions may also be given `packed` (see `pack_positions`): the parse cache stores them so, and
+    they are unpacked only when something asks where a value is (most documents of a run never are)."""
+
+    __slots__ = ("_keys", "_packed", "_values", "column", "data", "line")
+
+    def __init__(
+        self,
+        data: Any,
+        line: int,
+        column: int,
+        values: dict[Path_, Pos] | None = None,
+        keys: dict[Path_, Pos] | None = None,
+        *,
+        packed: bytes | None = None,
+    ) -> None:
+        self.data = data
+        self.line = line
+        self.column = column
+        self._values = values if values is not None or packed is not None else {}
+        self._keys = keys if keys is not None or packed is not None else {}
+        self._packed = packed
+
+    def _unpack(self) -> None:
+        values: dict[Path_, Pos] = {}
+        keys: dict[Path_, Pos] = {}
+        if self._packed:
+            try:
+                _unpack_positions(self.data, array("I", self._packed), values, keys)
+            except (IndexError, ValueError):  # a damaged cache entry: positions fall back to the document's
+                values.clear()
+                keys.clear()
+        self._values, self._keys = values, keys
+
+    def positions(self) -> tuple[Mapping[Path_, Pos], Mapping[Path_, Pos]]:
+        """Values' and keys' positions, as views that unpack packed positions only when first read."""
+        if self._values is None:
+            return _LazyPositions(self, False), _LazyPositions(self, True)
+        assert self._keys is not None
+        return self._values, self._keys
+
+    @property
+    def values(self) -> dict[Path_, Pos]:
+        """The position of every value, by path."""
+        if self._values is None:
+            self._unpack()
+        assert self._values is not None
+        return self._values
+
+    @property
+    def keys(self) -> dict[Path_, Pos]:
+        """The position of every mapping key, by the path of its value."""
+        if self._keys is None:
+            self._unpack()
+        assert self._keys is not None
+        return self._keys
+
+    def pack_positions(self) -> bytes:
+        """The positions as 32-bit (line, column) pairs in document order: a value's, then for a mapping each
+        key's followed by its value's. The paths are implied by the data, so they are not stored."""
+        out = array("I")
+        values, keys = self.values, self.keys
+
+        def walk(value: Any, path: Path_) -> None:
+            out.extend(values.get(path, (0, 0)))
+            if isinstance(value, dict):
+                for key, child in value.items():
+                    child_path = (*path, key)
+                    out.extend(keys.get(child_path, (0, 0)))
+                    walk(child, child_path)
+            elif isinstance(value, list):
+                for index, child in enumerate(value):
+                    walk(child, (*path, index))
+
+        walk(self.data, ())
+        return out.tobytes()
+
+    def __repr__(self) -> str:
+        return f"RawDocument(line={self.line}, column={self.column}, data={self.data!r})"
+
+
+class _LazyPositions(Mapping[Path_, Pos]):
+    """A document's value or key positions, unpacked on first read."""
+
+    __slots__ = ("_keys", "_raw")
+
+    def __init__(self, raw: RawDocument, keys: bool) -> None:
+        self._raw = raw
+        self._keys = keys
+
+    def _map(self) -> dict[Path_, Pos]:
+        return self._raw.keys if self._keys else self._raw.values
+
+    def __getitem__(self, path: Path_) -> Pos:
+        return self._map()[path]
+
+    def __iter__(self) -> Iterator[Path_]:
+        return iter(self._map())
+
+    def __len__(self) -> int:
+        return len(self._map())
+
+
+def _unpack_positions(data: Any, flat: array[int], values: dict[Path_, Pos], keys: dict[Path_, Pos]) -> None:
+    """The inverse of `RawDocument.pack_positions`."""
+    cursor = 0
+
+    def walk(value: Any, path: Path_) -> None:
+        nonlocal cursor
+        values[path] = (flat[cursor], flat[cursor + 1])
+        cursor += 2
+        if isinstance(value, dict):
+            for key, child in value.items():
+                child_path = (*path, key)
+                keys[child_path] = (flat[cursor], flat[cursor + 1])
+                cursor += 2
+                walk(child, child_path)
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                walk(child, (*path, index))
+
+    walk(data, ())
 
 
 def _resolve_plain(text: str) -> Any:

@@ -11,9 +11,38 @@ from oafctl.load import LoadedFile, LoadIssue, RawDocument
 from oafctl.model.documents import API_VERSION, KINDS, Document
 from oafctl.model.source import Source
 
+_INDEXED_ABOVE = 500
+"""Above this many choices, "did you mean" looks only among choices within one edit of the word: difflib
+compares the word with every choice, which made a large estate with many unknown codes quadratic."""
+_indexes: dict[int, tuple[list[str], dict[str, list[str]]]] = {}
+
+
+def _one_deletion(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1:] for i in range(len(word)))}
+
+
+def _near(word: str, choices: list[str]) -> list[str]:
+    """Choices that share a one-deletion variant with `word` (one substitution, insertion, deletion or
+    transposition away), from an index built once per list of choices."""
+    cached = _indexes.get(id(choices))
+    if cached is None or cached[0] is not choices or len(cached[1]) == 0:
+        index: dict[str, list[str]] = {}
+        for choice in choices:
+            for variant in _one_deletion(choice):
+                index.setdefault(variant, []).append(choice)
+        if len(_indexes) > 8:
+            _indexes.clear()
+        cached = _indexes[id(choices)] = (choices, index)
+    index = cached[1]
+    found: set[str] = set()
+    for variant in _one_deletion(word):
+        found.update(index.get(variant, ()))
+    return sorted(found)
+
 
 def did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    candidates = _near(word, choices) if len(choices) > _INDEXED_ABOVE else choices
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
@@ -130,7 +159,7 @@ def issues_from_validation(
 
 def build_document(raw: RawDocument, file: str) -> Document | list[LoadIssue]:
     """A typed document, or the reasons it is not one."""
-    source = Source(file, raw.line, raw.column, raw.values, raw.keys)
+    source = Source(file, raw.line, raw.column, *raw.positions())
     data = raw.data
     if not isinstance(data, dict):
         return [_issue(file, (raw.line, raw.column),

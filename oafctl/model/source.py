@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from oafctl.load.yamlparse import Path_, Pos
@@ -14,8 +15,8 @@ class Source:
     file: str
     line: int
     column: int
-    values: dict[Path_, Pos] = field(default_factory=dict, compare=False, repr=False)
-    keys: dict[Path_, Pos] = field(default_factory=dict, compare=False, repr=False)
+    values: Mapping[Path_, Pos] = field(default_factory=dict, compare=False, repr=False)
+    keys: Mapping[Path_, Pos] = field(default_factory=dict, compare=False, repr=False)
 
     def at(self, *path: str | int) -> Pos:
         """The position of the value at `path`, or of its nearest ancestor that exists."""

@@ -126,6 +126,10 @@ def check(ctx: Context) -> Iterator[Finding]:
             if ref.code in ctx.unmodelled:
                 continue
             target = estate.declared.get(ref.code)
+            if target is not None and (not ref.kinds or target.KIND in ref.kinds) and (
+                not live or ref.path == ("successor",) or target.active_on(estate.as_of)
+            ):
+                continue  # the common case, decided without building any message
             field = ".".join(str(p) for p in ref.path)
             if target is None:
                 yield rule.finding(
