@@ -236,3 +236,10 @@ def test_only_referenced_variables_are_bound() -> None:
     assert set(everything) == set(VARIABLES)
     assert everything["icb"]["code"] == "QHM" and everything["arrangement"]["provider"] == "RVW"
     assert everything["providers"] == {} and everything["mou"]["id"] == "mou-QHM-2024"
+
+
+def test_explain_reads_the_current_folder_only_when_it_is_a_repo(estate: Callable[..., Path]) -> None:
+    repo = estate({"policies/local.yaml": DIRECTOR})
+    inner = repo / "policies"  # holds a policy but no oaf.yaml: not a repo root
+    assert "LOC001" not in run_cli("explain", "--list", cwd=inner).output
+    assert "LOC001" in run_cli("explain", "--list", "--repo", str(repo), cwd=inner).output

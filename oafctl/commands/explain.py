@@ -37,7 +37,7 @@ class _Repo:
 
 
 def _read_repo(path: Path, explicit: bool) -> _Repo:
-    """The repo's oaf.yaml and local policies; an absent or empty default folder adds nothing."""
+    """The repo's oaf.yaml and local policies; an empty default folder adds nothing."""
     from oafctl.engine import _root_excludes
     from oafctl.load import LoadIssue
     from oafctl.load.discover import DiscoveryError, load_tree
@@ -141,7 +141,8 @@ def _explain_local(rule: Rule, policy: Policy | None) -> None:
               help="The pack to explain against (default: every pack; for --list, the repo's oaf.yaml, else the "
                    "pack in force today).")
 @click.option("--repo", "repo_path", type=click.Path(path_type=Path),
-              help="The governance repo whose local policies and settings to include (default: the current folder).")
+              help="The governance repo whose local policies and settings to include (default: the current folder, "
+                   "if it has an oaf.yaml).")
 def explain(rule_id: str | None, list_rules: bool, framework: str | None, repo_path: Path | None) -> None:
     """Explain RULE_ID (e.g. OAF003, or a local policy's id): what it checks, why, the framework text it rests
     on, and a passing and a failing example."""
@@ -155,7 +156,12 @@ def explain(rule_id: str | None, list_rules: bool, framework: str | None, repo_p
         raise UsageFailure(str(exc)) from exc
     if framework is not None and framework not in packs:
         raise UsageFailure(f"unknown framework {framework!r}{did_you_mean(framework, sorted(packs))}")
-    repo = _read_repo(repo_path or Path("."), explicit=repo_path is not None)
+    if repo_path is not None:
+        repo = _read_repo(repo_path, explicit=True)
+    elif any(Path(name).is_file() for name in ("oaf.yaml", "oaf.yml")):
+        repo = _read_repo(Path("."), explicit=False)  # the current folder is a governance repo's root
+    else:
+        repo = _Repo()
     rules = {r.id: r for r in builtin_rules()}
     for local in repo.rules:
         rules.setdefault(local.id, local)
