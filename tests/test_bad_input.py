@@ -5,19 +5,26 @@ of killing the test run."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import edit, validate_json
+import yaml
+from conftest import MINIMAL, edit, validate_json
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from oafctl.engine import UsageError, validate_files
 from oafctl.load import parse_documents
-from oafctl.load.discover import MAX_FILE_BYTES
+from oafctl.load.discover import MAX_FILE_BYTES, load_texts
+from oafctl.report import renderer
 
 REGION = b"apiVersion: oaf/v1\nkind: Region\ncode: Y62\nname: North West\n"
 """A valid document: where a case adds bytes to it, the positions below count from this."""
@@ -246,3 +253,71 @@ def test_yaml_1_1_words_stay_text() -> None:
     assert error is None
     assert docs[0].data == {"a": "NO", "b": "yes", "c": "off", "d": "On", "e": "y", "f": 777, "g": "1_000",
                             "h": "2024-01-01"}
+
+
+# --- any estate, however wrong, is findings and never an exception -----------------------------------------------
+
+_CODES = ["X24", "Y63", "Y62", "QHM", "QOQ", "RTD", "RR7", "RVW", "RWA", "RV9", "ZZZ"]
+_SCALARS = st.one_of(
+    st.sampled_from(_CODES), st.integers(-2, 9), st.none(), st.booleans(), st.text(max_size=5),
+    st.sampled_from(["2024-04-01", "2025-03-31", "2026-01-01", "2024-02-30", "primary-relationship", "oversight",
+                     "acute", "signed", "off", "warning", "Provider", "ICB", "Region", "MOU", "Estate"]),
+)
+_FIELDS = ["provider", "lead", "support", "offer", "partners", "severity", "segment", "route", "organisation"]
+_VALUES = st.recursive(
+    _SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(_FIELDS), inner,
+                                                                                   max_size=3)),
+    max_leaves=8)
+
+
+def _minimal_documents() -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for path in sorted(MINIMAL.rglob("*.yaml")):
+        docs, _error = parse_documents(path.read_text(encoding="utf-8"))
+        out.extend((path.relative_to(MINIMAL).as_posix(), doc.data) for doc in docs)
+    return out
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> Any:
+    yield path
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, child in children:
+        yield from _paths(child, (*path, key))
+
+
+def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = _replaced(value[path[0]], path[1:], new)
+    return copy
+
+
+@settings(max_examples=60)
+@given(data=st.data())
+def test_mutated_estates_give_findings_not_exceptions(data: st.DataObject) -> None:
+    """Replace any values of the minimal example's documents by codes of the wrong kind, wrong types,
+    impossible dates or nested junk, duplicate a document, pick any pack and date: the engine and both
+    reporters still finish, with every finding at a real position."""
+    docs = _minimal_documents()
+    for _ in range(data.draw(st.integers(1, 4), label="edits")):
+        index = data.draw(st.integers(0, len(docs) - 1), label="document")
+        file, doc = docs[index]
+        path = data.draw(st.sampled_from(list(_paths(doc))), label="path")
+        docs[index] = (file, _replaced(doc, path, data.draw(_VALUES, label="value")))
+    if data.draw(st.booleans(), label="duplicate a document"):
+        docs.append(docs[data.draw(st.integers(0, len(docs) - 1))])
+    by_file: dict[str, list[Any]] = {}
+    for file, doc in docs:
+        by_file.setdefault(file, []).append(doc)
+    files = load_texts([(MINIMAL / f, f, yaml.safe_dump_all(d).encode()) for f, d in by_file.items()], cwd=MINIMAL)
+    framework = data.draw(st.sampled_from([None, "sof-2022-23", "nof-2025-26", "oaf-2024"]), label="framework")
+    as_of = data.draw(st.sampled_from([None, "2024-06-01", "2025-06-01"]), label="as_of")
+    try:
+        run = validate_files(files, framework=framework, as_of=date.fromisoformat(as_of) if as_of else None,
+                             today=date(2024, 6, 1))
+    except UsageError:
+        return  # e.g. oaf.yaml's date mutated to one no pack is in force on: exit 2, one line
+    assert all(f.line >= 1 and f.column >= 1 and f.message for f in run.findings)
+    for fmt in ("text", "json"):
+        renderer(fmt)(run, io.StringIO())
