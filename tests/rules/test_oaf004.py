@@ -62,7 +62,7 @@ def test_severity_lowered_in_oaf_yaml(estate: Callable[..., Path]) -> None:
     assert (finding["rule"], finding["severity"]) == ("OAF004", "warning")
     assert code == 0  # --fail-on error by default
     assert validate_json(repo, "--fail-on", "warning", cwd=repo)[0] == 1
-    edit(repo, "oaf.yaml", "OAF004: {severity: warning}", "OAF004: 'off'")
+    edit(repo, "oaf.yaml", "OAF004: {severity: warning}", "OAF004: off")  # YAML 1.2: the text off, not false
     assert validate_json(repo, "--fail-on", "info", cwd=repo) == (0, validate_json(repo, cwd=repo)[1])
     assert validate_json(repo, cwd=repo)[1]["findings"] == []
 
