@@ -136,3 +136,17 @@ def test_duplicate_obligation_ids(tmp_path: Path) -> None:
     (tmp_path / "dup.yaml").write_text(GOOD_HEAD.format(id="dup") + "obligations:\n" + line + line, encoding="utf-8")
     with pytest.raises(PackError, match="obligation ids must be unique: x"):
         all_packs(tmp_path)
+
+
+def test_explain_a_pack() -> None:
+    from conftest import run_cli
+
+    result = run_cli("explain", "--framework", "oaf-2024")
+    assert result.exit_code == 0
+    out = result.output
+    assert "status: proposal; never in force: chosen only by name" in out
+    assert "segment 1, 2, host ICB capability 4: regional team leads, with host ICB in support" in out
+    assert "How this pack reads its source" in out and "Peer-support duty: ICB and Provider in segment 1" in out
+    result = run_cli("explain", "--framework", "nof-2025-26")
+    assert "Segments: ICBs not segmented; providers 1, 2, 3, 4, 5" in result.output
+    assert "financial-override" in result.output

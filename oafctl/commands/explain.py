@@ -133,6 +133,43 @@ def _explain_local(rule: Rule, policy: Policy | None) -> None:
     click.echo("\n".join(out).rstrip())
 
 
+def _span(values: list[int] | None) -> str:
+    return ", ".join(map(str, values)) if values else "-"
+
+
+def _explain_pack(pack: Pack) -> None:
+    """A pack as a governance lead reads it: status, segments, the lead table, duties and the reading."""
+    words = {"host-icb": "host ICB", "region": "regional team", "national": "NHS England national"}
+    when = "never in force: chosen only by name" if pack.in_force is None else (
+        f"in force from {pack.in_force.start.isoformat()}"
+        + (f" to {pack.in_force.end.isoformat()}" if pack.in_force.end else ""))
+    out = [f"{pack.id}: {pack.title}", f"  status: {pack.status}; {when}", "", _wrap(pack.summary), ""]
+    out.append(f"Segments: ICBs {_span(pack.icb.segments) if pack.icb.segmented else 'not segmented'}; "
+               f"providers {_span(pack.provider.segments)}")
+    for kind, scale in sorted(pack.capability.items()):
+        out.append(f"Capability ratings ({kind}): {_span(scale)} (1 strongest)")
+    out += ["", "Who leads provider oversight"]
+    for entry in pack.leads:
+        cap = f", host ICB capability {_span(entry.icb_capability)}" if entry.icb_capability else ""
+        line = f"  segment {_span(entry.segments)}{cap}: {words[entry.lead]} leads"
+        if entry.support:
+            line += f", with {' and '.join(words[r] for r in entry.support)} in support"
+        if entry.may_support:
+            line += f" ({' and '.join(words[r] for r in entry.may_support)} may support)"
+        out.append(line + (f"  [{entry.note}]" if entry.note else ""))
+    if pack.peer_support:
+        duty = pack.peer_support
+        out += ["", f"Peer-support duty: {' and '.join(duty.kinds)} in segment {_span(duty.segments)} "
+                    f"({duty.severity})"]
+    if pack.obligations:
+        out += ["", "Obligations"]
+        for obligation in pack.obligations:
+            out += _obligation_lines(obligation)
+    if pack.reading:
+        out += ["", "How this pack reads its source", _wrap(pack.reading)]
+    click.echo("\n".join(out).rstrip())
+
+
 @click.command()
 @click.argument("rule_id", required=False)
 @click.option("--list", "list_rules", is_flag=True,
@@ -145,7 +182,8 @@ def _explain_local(rule: Rule, policy: Policy | None) -> None:
                    "if it has an oaf.yaml).")
 def explain(rule_id: str | None, list_rules: bool, framework: str | None, repo_path: Path | None) -> None:
     """Explain RULE_ID (e.g. OAF003, or a local policy's id): what it checks, why, the framework text it rests
-    on, and a passing and a failing example."""
+    on, and a passing and a failing example. With only --framework, explain that pack: its segments, lead
+    table, duties, obligations and how it reads its source."""
     from oafctl.model.build import did_you_mean
     from oafctl.packs import PackError, all_packs, pack_in_force
     from oafctl.rules import builtin_rules
@@ -175,7 +213,10 @@ def explain(rule_id: str | None, list_rules: bool, framework: str | None, repo_p
         _list(sorted(rules.values(), key=lambda r: (r.origin != "built-in", r.id)), pack, repo)
         return
     if rule_id is None:
-        raise UsageFailure("name a rule, e.g. `oafctl explain OAF003`, or use --list")
+        if framework is None:
+            raise UsageFailure("name a rule, e.g. `oafctl explain OAF003`, a pack with --framework, or use --list")
+        _explain_pack(packs[framework])
+        return
     found = rules.get(rule_id) or rules.get(rule_id.upper())
     if found is None:
         raise UsageFailure(f"unknown rule {rule_id!r}{did_you_mean(rule_id.upper(), sorted(rules))}")
