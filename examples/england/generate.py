@@ -228,12 +228,11 @@ def build(reference: Path) -> dict[str, str]:
         trusts[row["icb"]].append(illustrate(row))
     # Peer-support partners: up to two other trusts of the same ICB, chosen by the seeded generator.
     partners: dict[str, list[str]] = {}
-    for icb_code, hosted in trusts.items():
+    for hosted in trusts.values():
         for t in hosted:
             others = [o.code for o in hosted if o.code != t.code]
             rng = random.Random(f"{SEED}:partners:{t.code}")
             partners[t.code] = sorted(rng.sample(others, min(2, len(others))))
-        del icb_code
     region_by_code = {r["code"]: r for r in regions}
     files = {"oaf.yaml": oaf_file(len(icbs), len(rows)), "organisations/national.yaml": national_file(regions)}
     for icb in sorted(icbs, key=lambda i: i["code"]):
