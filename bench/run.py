@@ -43,12 +43,18 @@ class Timing:
 
     command: str
     times: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    """User plus system CPU seconds of each run: steadier than wall time on a shared machine."""
     rss_mib: float = 0.0
     exit_codes: list[int] = field(default_factory=list)
 
     @property
     def median(self) -> float:
         return statistics.median(self.times) if self.times else float("nan")
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu) if self.cpu else float("nan")
 
 
 @dataclass
@@ -60,8 +66,8 @@ class EstateResult:
     timings: dict[str, Timing] = field(default_factory=dict)
 
 
-def run_once(argv: list[str], cwd: Path) -> tuple[float, float, int]:
-    """Wall time, peak RSS in MiB and exit code of one process."""
+def run_once(argv: list[str], cwd: Path) -> tuple[float, float, float, int]:
+    """Wall time, CPU time, peak RSS in MiB and exit code of one process."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(proc.pid, 0)
@@ -73,7 +79,7 @@ def run_once(argv: list[str], cwd: Path) -> tuple[float, float, int]:
     code = proc.returncode
     if code not in (0, 1):
         raise SystemExit(f"{' '.join(argv)} failed with exit code {code}:\n{err[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, code
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code
 
 
 def measure(label: str, argv: list[str], cwd: Path, runs: int, before: list[str] | None = None) -> Timing:
@@ -82,12 +88,13 @@ def measure(label: str, argv: list[str], cwd: Path, runs: int, before: list[str]
     if before is not None:
         run_once(before, cwd)
     for _ in range(runs):
-        wall, rss, code = run_once(argv, cwd)
+        wall, cpu, rss, code = run_once(argv, cwd)
         timing.times.append(wall)
+        timing.cpu.append(cpu)
         timing.rss_mib = max(timing.rss_mib, rss)
         timing.exit_codes.append(code)
     print(f"  {label:<18} median {timing.median:7.3f} s  ({', '.join(f'{t:.3f}' for t in timing.times)})  "
-          f"peak RSS {timing.rss_mib:6.0f} MiB", file=sys.stderr, flush=True)
+          f"CPU {timing.cpu_median:7.3f} s  peak RSS {timing.rss_mib:6.0f} MiB", file=sys.stderr, flush=True)
     return timing
 
 

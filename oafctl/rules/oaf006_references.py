@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from oafctl.findings import Finding
 from oafctl.model.build import did_you_mean
@@ -45,8 +45,9 @@ icb: QHX           # no organisation has this code
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
+class Ref(NamedTuple):
+    """A code a document refers to (a tuple: millions are made on a large estate)."""
+
     path: tuple[str | int, ...]
     code: str
     kinds: Sequence[str]
