@@ -61,8 +61,8 @@ def test_oaf2024_capability_ratings_and_plans(estate: Callable[..., Path]) -> No
     got = sorted((f["organisations"][0], f["severity"], f["message"].split(" under ")[0]) for f in findings(repo))
     assert got == [
         ("RVW", "error", "Provider RVW (North Tees and Hartlepool NHS Foundation Trust) must have `capability`"),
-        ("RWA", "error", "Provider RWA (Hull University Teaching Hospitals NHS Trust) in capability 3 must have "
-                         "`improvement_plan`"),
+        ("RWA", "error", "Provider RWA (Hull University Teaching Hospitals NHS Trust) rated capability 3, must "
+                         "have `improvement_plan`"),
     ]
 
 

@@ -77,10 +77,10 @@ def _check_orgs(ctx: Context, obligation: Obligation) -> Iterator[Finding]:
 def _why(segment: int | None, capability: int | None, obligation: Obligation) -> str:
     parts = []
     if obligation.segments is not None:
-        parts.append(f"segment {segment}")
+        parts.append(f"in segment {segment}")
     if obligation.capability is not None:
-        parts.append(f"capability {capability}")
-    return f" in {' with '.join(parts)}" if parts else ""
+        parts.append(f"rated capability {capability}")
+    return f" {', '.join(parts)}," if parts else ""
 
 
 def _check_arrangements(ctx: Context, obligation: Obligation) -> Iterator[Finding]:
