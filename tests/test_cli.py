@@ -140,6 +140,22 @@ def test_report_header_prints_as_of(estate: Callable[..., Path]) -> None:
     assert validate_json(repo)[1]["as_of"] == re.search(r"as of (\S+)", result.output).group(1)  # type: ignore[union-attr]
 
 
+def test_text_report_groups_by_file_and_shows_the_source_line() -> None:
+    example = ROOT / "examples" / "rules" / "OAF003"
+    result = run_cli("validate", ".", cwd=example)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("oafctl ") and "as of 2024-06-01 (oaf.yaml)" in lines[0]
+    assert lines[1:3] == ["", "mou.yaml"]  # one heading per file, relative to the working folder
+    at = next(i for i, line in enumerate(lines) if line.startswith("  14:11   error   OAF003  "))
+    source = (example / "mou.yaml").read_text().splitlines()[13]
+    assert lines[at + 1] == f"    14 │ {source}"
+    caret = lines[at + 2]
+    assert caret.index("^") == lines[at + 1].index("QHM")  # the caret stands under column 11
+    assert lines[at + 3].strip() == "hint: set `lead: Y63` in this arrangement"
+    assert lines[-1] == "✖ 2 errors, 0 warnings in 1 file"
+
+
 # --- colour ---------------------------------------------------------------------------------------------------
 
 
