@@ -148,7 +148,7 @@ def test_evaluation_errors_are_oaf000_once(estate: Callable[..., Path], expressi
     assert code == 1
     [finding] = got
     assert (finding["rule"], finding["file"], finding["line"]) == ("OAF000", "policies/local.yaml", 9)
-    assert finding["message"].startswith("Policy LOC001: the expression failed on Provider RVW")
+    assert finding["message"].startswith("Policy LOC001: the `assert` expression failed on Provider RVW")
     assert detail in finding["message"]
 
 
@@ -243,3 +243,11 @@ def test_explain_reads_the_current_folder_only_when_it_is_a_repo(estate: Callabl
     inner = repo / "policies"  # holds a policy but no oaf.yaml: not a repo root
     assert "LOC001" not in run_cli("explain", "--list", cwd=inner).output
     assert "LOC001" in run_cli("explain", "--list", "--repo", str(repo), cwd=inner).output
+
+
+def test_evaluation_error_in_when_points_at_when(estate: Callable[..., Path]) -> None:
+    repo = estate({"policies/local.yaml": DIRECTOR.replace("when: self.segment >= 3", "when: self.segment")})
+    [finding] = findings(repo)[1]
+    assert (finding["rule"], finding["line"]) == ("OAF000", 8)
+    assert finding["message"].startswith("Policy LOC001: the `when` expression failed on ")
+    assert "`when` gave int" in finding["message"]

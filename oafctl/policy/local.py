@@ -209,6 +209,7 @@ def make_rule(policy: Policy, program: Any, when: Any | None) -> Rule:
         neighbours = _Neighbours(ctx.estate, ctx.pack.id)
         for doc in _subjects(ctx.estate, policy.kinds):
             variables = neighbours.variables(doc, needed)
+            stage = "when"
             try:
                 if when is not None:
                     applies = when.execute(variables)
@@ -216,11 +217,12 @@ def make_rule(policy: Policy, program: Any, when: Any | None) -> Rule:
                         raise TypeError(f"`when` gave {type(applies).__name__} {applies!r}, not true or false")
                     if not applies:
                         continue
+                stage = "assert"
                 result = program.execute(variables)
                 if not isinstance(result, bool):
                     raise TypeError(f"`assert` gave {type(result).__name__} {result!r}, not true or false")
             except _EVAL_ERRORS as exc:
-                yield _runtime_error(policy, doc, exc)
+                yield _runtime_error(policy, doc, exc, stage)
                 return
             if result:
                 continue
@@ -236,15 +238,15 @@ def make_rule(policy: Policy, program: Any, when: Any | None) -> Rule:
     return rule
 
 
-def _runtime_error(policy: Policy, doc: Document, exc: Exception) -> Finding:
-    """An expression that fails while evaluating: one OAF000 finding at the policy's `assert`."""
-    line, column = policy.source.at("assert")
+def _runtime_error(policy: Policy, doc: Document, exc: Exception, stage: str) -> Finding:
+    """An expression that fails while evaluating: one OAF000 finding at the policy's `when` or `assert`."""
+    line, column = policy.source.at(stage)
     detail = " ".join(str(exc).split()) or type(exc).__name__
     if isinstance(exc, KeyError):
         detail = f"no field {detail}"
     return Finding(
         rule="OAF000", severity="error", file=policy.source.file, line=line, column=column,
-        message=f"Policy {policy.id}: the expression failed on {doc.label}: {detail}",
+        message=f"Policy {policy.id}: the `{stage}` expression failed on {doc.label}: {detail}",
         hint="test optional fields with has(self.field) before reading them; "
              f"variables: {', '.join(VARIABLES)}",
         fingerprint=fingerprint("OAF000", (policy.source.file, policy.id, "evaluation")),
