@@ -156,6 +156,14 @@ def test_text_report_groups_by_file_and_shows_the_source_line() -> None:
     assert lines[-1] == "✖ 2 errors, 0 warnings in 1 file"
 
 
+def test_caret_lines_up_after_a_tab(tmp_path: Path) -> None:
+    (tmp_path / "icb.yaml").write_text("apiVersion: oaf/v1\nkind: ICB\ncode: QHM\nname: N\nregion: Y63\n"
+                                       "peer_support: {offer: a,\tparters: [X24]}\n")
+    lines = run_cli("validate", ".", "--as-of", "2024-06-01", cwd=tmp_path).output.splitlines()
+    at = next(i for i, line in enumerate(lines) if "unknown field 'parters'" in line)
+    assert lines[at + 2].index("^") == lines[at + 1].index("parters")
+
+
 # --- colour ---------------------------------------------------------------------------------------------------
 
 

@@ -50,7 +50,9 @@ def render(run: Run, stream: TextIO) -> None:
                     source_line = source_line[:200] + "…"
                 gutter = f"{f.line:>6} │ "
                 console.print(Text(gutter, style="dim") + Text(source_line))
-                caret = " " * (len(gutter) - 2) + "│ " + " " * (f.column - 1) + "^"
+                # keep the line's tabs before the column, so that the caret lines up once tabs are expanded
+                pad = "".join("\t" if ch == "\t" else " " for ch in source_line[: f.column - 1])
+                caret = " " * (len(gutter) - 2) + "│ " + pad.ljust(f.column - 1) + "^"
                 console.print(Text(caret, style="dim"))
             if f.hint:
                 console.print(Text(f"         hint: {f.hint}", style="dim"))
