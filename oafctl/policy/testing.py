@@ -119,7 +119,7 @@ def run_test(test: PolicyTest) -> Outcome:
             root = _prepare(test, base, Path(tmp))
             run = validate(root, framework=test.framework, as_of=test.as_of,
                            cwd=root if root.is_dir() else root.parent)
-        except (FileNotFoundError, UsageError) as exc:
+        except (OSError, UsageError) as exc:  # a missing path, an unreadable copy, nothing to validate
             outcome.errors.append(f"the test's estate cannot be checked: {exc}")
             return outcome
     known = {r.id for r in run.rules}
