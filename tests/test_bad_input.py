@@ -129,6 +129,10 @@ def test_bad_file_is_one_oaf000_finding(
         assert finding["column"] == column
     assert finding["severity"] == "error" and finding["hint"]
     assert not (repo / "PWNED").exists()
+    if "date" in fragment:
+        assert finding["hint"] == "write a real date as YYYY-MM-DD, e.g. 2025-03-31"
+    if "not an organisation code" in fragment:
+        assert "capitals" in finding["hint"]
 
 
 def test_python_tags_are_never_executed(estate: Callable[..., Path], tmp_path: Path) -> None:

@@ -141,15 +141,21 @@ def issues_from_validation(
             if len(shown) > 60:
                 shown = shown[:57] + "..."
             reason = err["msg"]
+            hint = "see `oafctl schema` or the JSON Schemas in schemas/"
             if kind == "string_pattern_mismatch" and "A-Z0-9" in str(err.get("ctx", {}).get("pattern", "")):
                 reason = "not an organisation code (3 to 6 upper-case letters or digits, such as QHM)"
+                hint = "write the ODS code in capitals, e.g. QHM, RTD, Y63 or X24"
             elif kind == "string_type" and isinstance(value, int | float | bool):
                 reason = "must be text; quote it"
+                hint = f"write it in quotes: '{value}'" if not isinstance(value, bool) else hint
             elif kind == "value_error":
                 reason = reason.removeprefix("Value error, ")
+                if "date" in reason:
+                    hint = "write a real date as YYYY-MM-DD, e.g. 2025-03-31"
+            elif kind == "literal_error" and err.get("ctx", {}).get("expected"):
+                hint = f"use {err['ctx']['expected']}"
             msg = f"{what}: field '{field}' = {shown}: {reason}" if loc else f"{what}: {reason}"
-            issue = _issue(source.file, source.at(*loc), msg, "see `oafctl schema` or the JSON Schemas in schemas/",
-                           f"{what}|invalid|{field}")
+            issue = _issue(source.file, source.at(*loc), msg, hint, f"{what}|invalid|{field}")
         marker = (issue.line, issue.column, issue.message)
         if marker not in seen:
             seen.add(marker)
