@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import posixpath
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -63,7 +64,19 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
         rel = os.path.relpath(path, base)
     except ValueError:  # another drive on Windows
         rel = str(path)
-    return PurePosixPath(Path(rel)).as_posix()
+    return printable(PurePosixPath(Path(rel)).as_posix())
+
+
+def printable(name: str) -> str:
+    """A file name that can be printed and hashed: bytes that are not UTF-8 (kept by Python as lone
+    surrogates, which cannot be encoded) are shown as \\xNN escapes."""
+    if name.isascii():
+        return name
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
 
 
 def _position_of(data: bytes, offset: int) -> tuple[int, int]:
@@ -105,10 +118,16 @@ def read_file(path: Path, display: str, cache: ParseCache | None = None) -> Load
     """Read, decode and parse one file; never raises for a bad file."""
     loaded = LoadedFile(path=path, display=display, text="")
     try:
-        with open(path, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > MAX_FILE_BYTES:
-                loaded.issues.append(too_large(display, size))
+        # O_NONBLOCK: opening a named pipe called *.yaml must not wait for a writer forever
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                loaded.issues.append(LoadIssue(display, 1, 1, "not a regular file (a named pipe, socket or "
+                                               "device); it was not read", hint="remove it from the repo",
+                                               key="not-a-file"))
+                return loaded
+            if info.st_size > MAX_FILE_BYTES:
+                loaded.issues.append(too_large(display, info.st_size))
                 return loaded
             data = stream.read()
     except OSError as exc:
@@ -230,7 +249,7 @@ def load_tree(
         if globs and matches_any(rel, globs):
             continue
         fast = lexical and path != root
-        display = posixpath.normpath(f"{base_display}/{rel}") if fast else display_path(path, cwd)
+        display = printable(posixpath.normpath(f"{base_display}/{rel}")) if fast else display_path(path, cwd)
         if problem is not None:
             files.append(LoadedFile(path, display, "", issues=[LoadIssue(display, 1, 1, problem, key="link")]))
             continue
