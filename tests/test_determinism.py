@@ -78,14 +78,22 @@ def test_byte_identical_across_directory_orders(estate: Callable[..., Path], tmp
             shutil.copyfile(path, dest)
     expected = _json(forward)
     assert _json(backward) == expected
-    # And whatever order the operating system lists a folder in.
+    # And whatever order the operating system lists a folder in (os.scandir is patched for the whole
+    # process, so the listing also works as a context manager, as pathlib uses it).
     real_scandir = os.scandir
 
-    def shuffled_scandir(path: Any) -> list[os.DirEntry[str]]:
+    class Listing(list[os.DirEntry[str]]):
+        def __enter__(self) -> Listing:
+            return self
+
+        def __exit__(self, *_exc: object) -> None:
+            return None
+
+    def shuffled_scandir(path: Any = ".") -> Listing:
         with real_scandir(path) as entries:
-            listed = list(entries)
+            listed = Listing(entries)
         random.Random(str(path)).shuffle(listed)
-        return listed[::-1]
+        return listed
 
     monkeypatch.setattr(discover.os, "scandir", shuffled_scandir)
     assert _json(forward) == expected
