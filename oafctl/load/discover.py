@@ -90,6 +90,8 @@ def decode(data: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
     """UTF-8 text without BOM and with LF line ends, or where and why it is not text."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return None, (1, 1, "file is UTF-32; save it as UTF-8")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, (1, 1, "file is UTF-16; save it as UTF-8")
     try:
@@ -101,6 +103,11 @@ def decode(data: bytes) -> tuple[str | None, tuple[int, int, str] | None]:
     if nul >= 0:
         line, column = _position_of(data, len(text[:nul].encode("utf-8")))
         return None, (line, column, "file contains a NUL byte: it is binary, not YAML")
+    bom = text.find("\ufeff")
+    if bom >= 0:
+        line, column = _position_of(data, len(text[:bom].encode("utf-8")))
+        return None, (line, column, "file contains a byte order mark (U+FEFF) after its start: files joined "
+                      "together? remove it")
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     return text, None

@@ -308,9 +308,10 @@ class _Converter:
                 *pos,
             )
         self.values[path] = pos
-        if len(path) > MAX_DEPTH:
-            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", *pos)
         cls = node.__class__
+        if cls is not ScalarNode and len(path) >= MAX_DEPTH:
+            # the document's own collection is level 1, as in the event scan of _check_flow_depth
+            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", *pos)
         if cls is ScalarNode:
             tag = node.tag
             if tag is _PLAIN:
@@ -333,6 +334,8 @@ class _Converter:
                 kpos = (kmark.line + 1, kmark.column + 1)
                 if key_node.__class__ is not ScalarNode:
                     raise YamlError("a mapping key must be plain text", *kpos)
+                if key_node.tag is not _PLAIN and key_node.tag != _STR:
+                    raise YamlError(f"unsupported YAML tag {_short_tag(key_node.tag)} on a key", *kpos)
                 key = key_node.value
                 if key == "<<" and not key_node.style:
                     raise YamlError("merge keys (<<) are not supported: write the fields out", *kpos)
@@ -380,6 +383,9 @@ def _is_tab_at(text: str, line: int, column: int) -> bool:
 
 def _marked(exc: yaml.MarkedYAMLError, text: str = "") -> YamlError:
     mark = exc.problem_mark or exc.context_mark
+    if exc.context and "duplicate anchor" in exc.context and mark is not None:
+        first = f" (first at line {exc.context_mark.line + 1})" if exc.context_mark is not None else ""
+        return YamlError(f"invalid YAML: the same anchor is defined twice{first}", mark.line + 1, mark.column + 1)
     parts = [p for p in (exc.context, exc.problem) if p]
     message = "; ".join(parts) or "invalid YAML"
     if (exc.problem and "\t" in exc.problem) or (exc.problem and "'\\t'" in exc.problem) or (
@@ -389,6 +395,17 @@ def _marked(exc: yaml.MarkedYAMLError, text: str = "") -> YamlError:
     line = mark.line + 1 if mark else 1
     column = mark.column + 1 if mark else 1
     return YamlError(f"invalid YAML: {message}", line, column)
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str) -> YamlError:
+    """libyaml's refusal of a character (a control character, a stray byte order mark), at its position:
+    libyaml counts the offset in UTF-8 bytes."""
+    before = text.encode("utf-8", "surrogatepass")[: max(exc.position, 0)].decode("utf-8", "replace")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    char = exc.character
+    shown = f" (U+{char:04X})" if isinstance(char, int) else f" ({char!r})" if char else ""
+    return YamlError(f"invalid YAML: {exc.reason or 'unacceptable character'}{shown}", line, column)
 
 
 def _deep_nesting(text: str) -> YamlError:
@@ -411,6 +428,8 @@ def parse_documents(text: str) -> tuple[list[RawDocument], YamlError | None]:
         return docs, err
     except yaml.MarkedYAMLError as exc:
         return docs, _marked(exc, text)
+    except yaml.reader.ReaderError as exc:
+        return docs, _reader_error(exc, text)
     loader = _Loader(text)
     try:
         while loader.check_node():
@@ -427,6 +446,8 @@ def parse_documents(text: str) -> tuple[list[RawDocument], YamlError | None]:
         return docs, err
     except yaml.MarkedYAMLError as exc:
         return docs, _marked(exc, text)
+    except yaml.reader.ReaderError as exc:
+        return docs, _reader_error(exc, text)
     except RecursionError:
         return docs, _deep_nesting(text)
     except (yaml.YAMLError, ValueError) as exc:
