@@ -21,9 +21,9 @@ lint: setup
 	$(BIN)/mypy oafctl
 
 test: lint
-	$(BIN)/python -m pytest -q
 	$(BIN)/oafctl test -q policies/tests
 	$(BIN)/oafctl test -q examples/england/tests
+	$(BIN)/python -m pytest -q
 
 schemas: setup
 	$(BIN)/oafctl schema
