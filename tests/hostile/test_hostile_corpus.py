@@ -22,7 +22,7 @@ MINIMAL_FILES = sum(1 for _ in MINIMAL.rglob("*.yaml"))
 
 def _repo(tmp_path: Path, name: str = "hostile.yaml", data: bytes | None = None) -> Path:
     repo = tmp_path / "repo"
-    shutil.copytree(MINIMAL, repo)
+    shutil.copytree(MINIMAL, repo, ignore=shutil.ignore_patterns(".oafctl-cache"))
     if data is not None:
         (repo / name).write_bytes(data)
     return repo
