@@ -300,7 +300,14 @@ def _update_file(path: Path, icb_code: str, region: str, wanted: list[Wanted], m
         else:
             yaml.dump_all(docs, out)
         try:
-            path.write_text(out.getvalue(), encoding="utf-8", newline="\n")
+            path.write_text(_keep_blank_ends(text, out.getvalue()), encoding="utf-8", newline="\n")
         except OSError as exc:
             raise ScaffoldError(f"cannot write {path}: {exc.strerror or exc}") from exc
     return Result(path, False, changes)
+
+
+def _keep_blank_ends(before: str, after: str) -> str:
+    """ruamel.yaml drops blank lines at the very start and end of a file; put back the ones the file had."""
+    head = before[: len(before) - len(before.lstrip("\n"))]
+    tail = before[len(before.rstrip("\n")):]
+    return head + after.strip("\n") + (tail or "\n")
