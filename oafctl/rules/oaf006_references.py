@@ -79,6 +79,33 @@ def _references(doc: Document) -> Iterator[Ref]:
             yield Ref(("signatories", i, "organisation"), signatory.organisation, ())
 
 
+def _all_fine(doc: Document, kinds: dict[str, str]) -> bool:
+    """Whether every code `doc` refers to names an organisation of the right kind in `kinds` (code → kind
+    of the organisations that count). The common case, checked without building a Ref or a path per
+    reference; when it fails, `_references` finds out what is wrong."""
+    get = kinds.get
+    if isinstance(doc, AccountabilityLine):
+        return get(doc.from_) is not None and get(doc.to) is not None
+    if isinstance(doc, MOU):
+        if get(doc.icb) != "ICB" or get(doc.region) != "Region":
+            return False
+        for arrangement in doc.arrangements:
+            if get(arrangement.provider) != "Provider" or get(arrangement.lead) is None:
+                return False
+            for code in arrangement.support:
+                if get(code) is None:
+                    return False
+        return all(get(s.organisation) is not None for s in doc.signatories)
+    if isinstance(doc, Provider | ICB):
+        if isinstance(doc, Provider) and get(doc.icb) != "ICB":
+            return False
+        if isinstance(doc, ICB) and get(doc.region) != "Region":
+            return False
+        if doc.peer_support and any(get(code) is None for code in doc.peer_support.partners):
+            return False
+    return not (isinstance(doc, Organisation) and doc.successor)
+
+
 def _in_force(ctx: Context, doc: Document) -> bool:
     """Whether the document speaks for `as_of`, so that a reference to a closed organisation matters."""
     day = ctx.estate.as_of
@@ -119,10 +146,14 @@ def check(ctx: Context) -> Iterator[Finding]:
         else:
             mou_ids[mou.id] = mou
     known = sorted(estate.declared)
+    declared_kinds = {code: org.KIND for code, org in estate.declared.items()}
+    active_kinds = {code: org.KIND for code, org in estate.organisations.items()}
     for doc in estate.documents:
         if isinstance(doc, Organisation) and estate.declared.get(doc.code) is not doc:
             continue  # a duplicate declaration, reported above
         live = _in_force(ctx, doc)
+        if _all_fine(doc, active_kinds if live else declared_kinds):
+            continue
         for ref in _references(doc):
             if ref.code in ctx.unmodelled:
                 continue
