@@ -179,22 +179,24 @@ def fit(points: list[tuple[float, float]]) -> tuple[float, float, float]:
 
 
 def table(results: list[EstateResult]) -> str:
+    """Median wall time (s) per command, then CPU time (user + system, s) where the machine is shared."""
     columns = ["validate cold", "validate warm", "report", "diff", "libyaml compose", "ruamel.yaml rt",
                "check-jsonschema"]
     present = [c for c in columns if any(c in r.timings for r in results)]
-    head = ["estate", "files", "docs", *(f"{c} (s)" for c in present), "cold RSS (MiB)",
-            "cold / compose", "cold / warm"]
+    head = ["estate", "files", "docs", *(f"{c} wall / CPU (s)" for c in present), "cold peak RSS (MiB)",
+            "cold / compose (CPU)", "cold / warm (CPU)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         cells = [r.name, str(r.files), str(r.documents)]
         for c in present:
-            cells.append(f"{r.timings[c].median:.3f}" if c in r.timings else "–")
+            t = r.timings.get(c)
+            cells.append(f"{t.median:.2f} / {t.cpu_median:.2f}" if t else "–")
         cold = r.timings.get("validate cold")
         warm = r.timings.get("validate warm")
         floor = r.timings.get("libyaml compose")
         cells.append(f"{cold.rss_mib:.0f}" if cold else "–")
-        cells.append(f"{cold.median / floor.median:.2f}×" if cold and floor else "–")
-        cells.append(f"{cold.median / warm.median:.2f}×" if cold and warm else "–")
+        cells.append(f"{cold.cpu_median / floor.cpu_median:.2f}×" if cold and floor else "–")
+        cells.append(f"{cold.cpu_median / warm.cpu_median:.2f}×" if cold and warm else "–")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -234,18 +236,22 @@ def main(argv: list[str] | None = None) -> int:
         bench_estate(result, path, args, work)
         results.append(result)
     print()
-    print(f"oafctl bench: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {args.runs} runs per command "
-          "(median wall time, interpreter start-up included)")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"oafctl bench: {os.cpu_count()} CPUs, load average {load:.1f} at the end, Python "
+          f"{sys.version.split()[0]}, {args.runs} runs per command (medians; interpreter start-up included; "
+          "CPU = user + system time of the process, steadier than wall time on a shared machine)")
     print()
     print(table(results))
     generated = [r for r in results if r.name.startswith("generated") and r.scale >= 10]
     if len(generated) >= 2:
-        for label in ("validate cold", "validate warm"):
-            points = [(r.documents, r.timings[label].median) for r in generated if label in r.timings]
-            if len(points) >= 2:
-                a, b, r2 = fit(points)
-                print(f"\n{label}: time = {a:.3f} s + {b * 1e6:.1f} µs × documents over scales "
-                      f"{', '.join(str(int(r.scale)) for r in generated)}; R² = {r2:.4f}")
+        print()
+        for label in ("validate cold", "validate warm", "libyaml compose"):
+            for measure_name, pick in (("CPU", lambda t: t.cpu_median), ("wall", lambda t: t.median)):
+                points = [(r.documents, pick(r.timings[label])) for r in generated if label in r.timings]
+                if len(points) >= 2:
+                    a, b, r2 = fit(points)
+                    print(f"{label}, {measure_name}: {a:.3f} s + {b * 1e6:.1f} µs × documents over scales "
+                          f"{', '.join(str(int(r.scale)) for r in generated)}; R² = {r2:.4f}")
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=1) + "\n", encoding="utf-8")
     if args.work is None:
