@@ -127,7 +127,7 @@ class RawDocument:
         values: dict[Path_, Pos] | None = None,
         keys: dict[Path_, Pos] | None = None,
         *,
-        packed: bytes | None = None,
+        packed: bytes | array[int] | None = None,
     ) -> None:
         self.data = data
         self.line = line
@@ -139,9 +139,11 @@ class RawDocument:
     def _unpack(self) -> None:
         values: dict[Path_, Pos] = {}
         keys: dict[Path_, Pos] = {}
-        if self._packed:
+        packed = self._packed
+        if packed:
             try:
-                _unpack_positions(self.data, array("I", self._packed), values, keys)
+                flat = packed if isinstance(packed, array) else array("I", packed)
+                _unpack_positions(self.data, flat, values, keys)
             except (IndexError, ValueError):  # a damaged cache entry: positions fall back to the document's
                 values.clear()
                 keys.clear()
@@ -173,6 +175,8 @@ class RawDocument:
     def pack_positions(self) -> bytes:
         """The positions as 32-bit (line, column) pairs in document order: a value's, then for a mapping each
         key's followed by its value's. The paths are implied by the data, so they are not stored."""
+        if self._packed is not None and self._values is None:
+            return self._packed.tobytes() if isinstance(self._packed, array) else self._packed
         out = array("I")
         values, keys = self.values, self.keys
 
@@ -286,32 +290,34 @@ def _short_tag(tag: str) -> str:
 
 
 class _Converter:
-    """Turn a node graph into data, recording positions; guards depth and alias expansion."""
+    """Turn a node graph into data, recording positions; guards depth and alias expansion.
 
-    __slots__ = ("budget", "keys", "values")
+    Positions are appended to one flat array in document order (see `RawDocument.pack_positions`): no
+    path tuple or dictionary entry is made per node, which halved the cost of a cold run's conversion;
+    the positions by path are unpacked only for the documents a finding points into."""
+
+    __slots__ = ("budget", "flat")
 
     def __init__(self) -> None:
-        self.values: dict[Path_, Pos] = {}
-        self.keys: dict[Path_, Pos] = {}
+        self.flat = array("I")
         self.budget = MAX_NODES_PER_DOCUMENT
 
-    def convert(self, node: Node, path: Path_) -> Any:
+    def convert(self, node: Node, depth: int) -> Any:
         # The hot loop of every run (one call per YAML node): classes are compared by identity and the
         # common scalar case is handled inline.
         self.budget -= 1
         mark = node.start_mark
-        pos = (mark.line + 1, mark.column + 1)
+        line, column = mark.line + 1, mark.column + 1
         if self.budget < 0:
             raise YamlError(
                 "document expands to too many values (alias or merge-key bomb?); "
                 f"the limit is {MAX_NODES_PER_DOCUMENT:,}",
-                *pos,
+                line, column,
             )
-        self.values[path] = pos
+        flat = self.flat
+        flat.append(line)
+        flat.append(column)
         cls = node.__class__
-        if cls is not ScalarNode and len(path) >= MAX_DEPTH:
-            # the document's own collection is level 1, as in the event scan of _check_flow_depth
-            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", *pos)
         if cls is ScalarNode:
             tag = node.tag
             if tag is _PLAIN:
@@ -319,36 +325,38 @@ class _Converter:
             if tag == _STR:
                 return node.value
             return _scalar(node)  # type: ignore[arg-type]
+        if depth >= MAX_DEPTH:
+            # the document's own collection is level 1, as in the event scan of _check_flow_depth
+            raise YamlError(f"nesting deeper than {MAX_DEPTH} levels", line, column)
+        convert = self.convert
         if cls is SequenceNode:
             if node.tag != _SEQ:
-                raise YamlError(f"unsupported YAML tag {_short_tag(node.tag)}", *pos)
-            convert = self.convert
-            return [convert(child, (*path, i)) for i, child in enumerate(node.value)]
+                raise YamlError(f"unsupported YAML tag {_short_tag(node.tag)}", line, column)
+            return [convert(child, depth + 1) for child in node.value]
         if cls is MappingNode:
             if node.tag != _MAP:
-                raise YamlError(f"unsupported YAML tag {_short_tag(node.tag)}", *pos)
+                raise YamlError(f"unsupported YAML tag {_short_tag(node.tag)}", line, column)
             out: dict[str, Any] = {}
-            keys = self.keys
             for key_node, value_node in node.value:
                 kmark = key_node.start_mark
-                kpos = (kmark.line + 1, kmark.column + 1)
+                kline, kcolumn = kmark.line + 1, kmark.column + 1
                 if key_node.__class__ is not ScalarNode:
-                    raise YamlError("a mapping key must be plain text", *kpos)
+                    raise YamlError("a mapping key must be plain text", kline, kcolumn)
                 if key_node.tag is not _PLAIN and key_node.tag != _STR:
-                    raise YamlError(f"unsupported YAML tag {_short_tag(key_node.tag)} on a key", *kpos)
+                    raise YamlError(f"unsupported YAML tag {_short_tag(key_node.tag)} on a key", kline, kcolumn)
                 key = key_node.value
                 if key == "<<" and not key_node.style:
-                    raise YamlError("merge keys (<<) are not supported: write the fields out", *kpos)
-                child_path = (*path, key)
+                    raise YamlError("merge keys (<<) are not supported: write the fields out", kline, kcolumn)
                 if key in out:
+                    first = next(k.start_mark.line + 1 for k, _v in node.value if k.value == key)
                     raise YamlError(
-                        f"duplicate key '{key}' (first at line {keys[child_path][0]}); YAML keeps only one of them",
-                        *kpos,
+                        f"duplicate key '{key}' (first at line {first}); YAML keeps only one of them", kline, kcolumn
                     )
-                keys[child_path] = kpos
-                out[key] = self.convert(value_node, child_path)
+                flat.append(kline)
+                flat.append(kcolumn)
+                out[key] = convert(value_node, depth + 1)
             return out
-        raise YamlError("unsupported YAML node", mark.line + 1, mark.column + 1)  # pragma: no cover
+        raise YamlError("unsupported YAML node", line, column)  # pragma: no cover
 
 
 def _check_flow_depth(text: str, force: bool = False) -> None:
@@ -439,9 +447,9 @@ def parse_documents(text: str) -> tuple[list[RawDocument], YamlError | None]:
             if isinstance(node, ScalarNode) and node.tag is _PLAIN and node.value == "":
                 continue  # an empty document between separators
             conv = _Converter()
-            data = conv.convert(node, ())
+            data = conv.convert(node, 0)
             mark = node.start_mark
-            docs.append(RawDocument(data, mark.line + 1, mark.column + 1, conv.values, conv.keys))
+            docs.append(RawDocument(data, mark.line + 1, mark.column + 1, packed=conv.flat))
     except YamlError as err:
         return docs, err
     except yaml.MarkedYAMLError as exc:
