@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from oafctl.commands import UsageFailure, parse_date
+from oafctl.commands import UsageFailure, emit, parse_date
 
 
 @click.command()
@@ -44,14 +44,7 @@ def diff(base: str, head: str | None, folder: Path, fmt: str, framework: str | N
     except DiffError as exc:
         raise UsageFailure(str(exc)) from exc
     render = RENDERERS[fmt]
-    if output is not None:
-        try:
-            with output.open("w", encoding="utf-8", newline="\n") as stream:
-                render(result, stream)
-        except OSError as exc:
-            raise UsageFailure(f"cannot write {output}: {exc.strerror or exc}") from exc
-    else:
-        render(result, sys.stdout)
+    emit(render, result, output)
     # a finding whose waiver the change removed fails like a new one: the change made it count again
     if fail_on_new and any(at_or_above(f, fail_on) for f in [*result.introduced, *result.unwaived] if not f.waived):
         sys.exit(1)

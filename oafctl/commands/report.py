@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
-from oafctl.commands import UsageFailure, parse_date
+from oafctl.commands import UsageFailure, emit, parse_date
 
 
 @click.command()
@@ -32,14 +31,7 @@ def report(path: Path, fmt: str, framework: str | None, as_of: date | None, outp
     except UsageError as exc:
         raise UsageFailure(str(exc)) from exc
     render = RENDERERS[fmt]
-    if output is not None:
-        try:
-            with output.open("w", encoding="utf-8", newline="\n") as stream:
-                render(run, stream)
-        except OSError as exc:
-            raise UsageFailure(f"cannot write {output}: {exc.strerror or exc}") from exc
-    else:
-        render(run, sys.stdout)
+    emit(render, run, output)
     active = sum(1 for f in run.findings if not f.waived)
     if active:
         click.echo(f"oafctl: note: the estate has {active} finding{'s' if active != 1 else ''}; "

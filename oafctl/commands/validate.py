@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from oafctl.commands import UsageFailure, parse_date
+from oafctl.commands import UsageFailure, emit, parse_date
 from oafctl.report import FORMATS
 
 
@@ -59,13 +59,6 @@ def validate(path: Path, fmt: str, framework: str | None, as_of: date | None, fa
         except baseline.BaselineError as exc:
             raise UsageFailure(str(exc)) from exc
     render = renderer(fmt)
-    if output is not None:
-        try:
-            with output.open("w", encoding="utf-8", newline="\n") as stream:
-                render(run, stream)
-        except OSError as exc:
-            raise UsageFailure(f"cannot write {output}: {exc.strerror or exc}") from exc
-    else:
-        render(run, sys.stdout)
+    emit(render, run, output)
     failing = any(at_or_above(f, fail_on) for f in run.findings if not f.waived)
     sys.exit(1 if failing else 0)
