@@ -85,8 +85,7 @@ def run_once(argv: list[str], cwd: Path) -> tuple[float, float, float, int]:
 def measure(label: str, argv: list[str], cwd: Path, runs: int, before: list[str] | None = None) -> Timing:
     """`runs` timed runs of argv (after an untimed `before` command, for example to fill the cache)."""
     timing = Timing(" ".join(argv))
-    if before is not None:
-        run_once(before, cwd)
+    run_once(before or argv, cwd)  # untimed warm-up: file and bytecode caches, like hyperfine's --warmup
     for _ in range(runs):
         wall, cpu, rss, code = run_once(argv, cwd)
         timing.times.append(wall)
@@ -231,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work / f"x{scale}-git", ignore_errors=True)
         files_map, _manifest = generate.render(generate.Spec(scale=scale))
         generate.write(path, files_map)
+        if hasattr(os, "sync"):
+            os.sync()  # the files just written must not be flushed to disk during the timed runs
         files, documents = count(path)
         result = EstateResult(f"generated {scale}×", scale, files, documents)
         bench_estate(result, path, args, work)
