@@ -50,5 +50,12 @@ def cli() -> None:
     NHS England oversight frameworks, report it and generate MOUs from it."""
 
 
+PROCESS_EXITS_AFTER_COMMAND = False
+"""True when `main` runs the command in its own process (the console script, `python -m oafctl`), not in
+a test's runner: engine.validate then leaves the run's objects to the end of the process (gc.freeze)."""
+
+
 def main(args: Any = None) -> None:
+    global PROCESS_EXITS_AFTER_COMMAND
+    PROCESS_EXITS_AFTER_COMMAND = True
     cli.main(args=args, prog_name="oafctl")
