@@ -12,17 +12,30 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from oafctl.estate import Estate, build_estate
 from oafctl.findings import Finding, sort_findings
 from oafctl.load import LoadedFile, LoadIssue, parse_documents
-from oafctl.load.discover import MAX_FILE_BYTES, DiscoveryError, decode, load_tree
+from oafctl.load.discover import (
+    MAX_FILE_BYTES,
+    DiscoveryError,
+    decode,
+    discover,
+    link_problem,
+    load_bytes,
+    load_tree,
+    read_bytes,
+)
 from oafctl.model import build_all
 from oafctl.model.build import did_you_mean
 from oafctl.model.documents import Document, EstateSettings
 from oafctl.packs import Pack, PackError, all_packs, pack_in_force
 from oafctl.rules import Context, Rule, builtin_rules
 from oafctl.waivers import apply_waivers
+
+if TYPE_CHECKING:
+    from oafctl.load.cache import ParseCache
 
 
 class UsageError(Exception):
@@ -40,6 +53,13 @@ class Run:
     estate: Estate
     files: list[LoadedFile]
     rules: list[Rule] = field(default_factory=list)
+    organisation_count: int | None = None
+    """Set when the run was rebuilt from the verdict cache, which keeps no estate."""
+
+    @property
+    def organisations(self) -> int:
+        """How many organisations the estate declares (reports print it)."""
+        return self.organisation_count if self.organisation_count is not None else len(self.estate.declared)
 
     @property
     def sources(self) -> dict[str, str]:
@@ -179,12 +199,12 @@ def validate(
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if parse_cache is not None and path.is_dir():
+            return _validate_cached(path, parse_cache, framework=framework, as_of=as_of, today=today, cwd=cwd)
         try:
             files = load_tree(path, _root_excludes(path), cwd=cwd, cache=parse_cache)
         except DiscoveryError as exc:
             raise UsageError(str(exc)) from exc
-        if parse_cache is not None:
-            parse_cache.save()
         return validate_files(files, framework=framework, as_of=as_of, today=today)
     finally:
         if collecting:
@@ -194,6 +214,46 @@ def validate(
                 # use, where frozen garbage with cycles would never be collected.
                 gc.freeze()
             gc.enable()
+
+
+def _validate_cached(
+    path: Path, parse_cache: ParseCache, *, framework: str | None, as_of: date | None, today: date | None,
+    cwd: Path | None,
+) -> Run:
+    """`validate` with both caches: the whole verdict when no file changed, else parsed files by content."""
+    from oafctl import verdict_cache
+
+    try:
+        found = discover(path, _root_excludes(path), cwd)
+    except DiscoveryError as exc:
+        raise UsageError(str(exc)) from exc
+    contents = [(display, problem if problem is not None else read_bytes(file, display))
+                for file, display, problem in found]
+    day = today or datetime.now(UTC).date()
+    key = verdict_cache.run_key(
+        [(display, c if isinstance(c, bytes | str) else c.message) for display, c in contents],
+        framework, as_of, day)
+    verdict = verdict_cache.load(path, key)
+    if verdict is not None and verdict.pack_id in all_packs():
+        files = []
+        for (file, display, _problem), (_display, content) in zip(found, contents, strict=True):
+            text = decode(content)[0] if isinstance(content, bytes) else None
+            files.append(LoadedFile(file, display, text or ""))
+        return Run(verdict.findings, all_packs()[verdict.pack_id], verdict.as_of, verdict.as_of_from,
+                   build_estate([], verdict.as_of), files, [*builtin_rules(), *verdict.local_rules],
+                   organisation_count=verdict.organisations)
+    files = [
+        link_problem(file, display, content) if isinstance(content, str) else load_bytes(file, display, content,
+                                                                                         parse_cache)
+        for (file, display, _problem), (_display, content) in zip(found, contents, strict=True)
+    ]
+    parse_cache.save()
+    run = validate_files(files, framework=framework, as_of=as_of, today=day)
+    builtin = {r.id for r in builtin_rules()}
+    verdict_cache.save(path, key, verdict_cache.Verdict(
+        run.findings, run.pack.id, run.as_of, run.as_of_from, run.organisations,
+        [r for r in run.rules if r.id not in builtin]))
+    return run
 
 
 def validate_files(

@@ -66,17 +66,17 @@ class ParseCache:
         self._new: dict[bytes, Entry] = {}
         self.hits = 0
         self.misses = 0
+        self._loaded = False
 
     @classmethod
     def open(cls, root: Path) -> ParseCache:
         """The cache of the repo at `root`, loaded if present (a single file is not cached)."""
         if not root.is_dir():
             return cls(None)
-        cache = cls(root / CACHE_DIR)
-        cache._load()
-        return cache
+        return cls(root / CACHE_DIR)  # read on the first parse: a verdict-cache hit never needs it
 
     def _load(self) -> None:
+        self._loaded = True
         if self.path is None:
             return
         try:
@@ -88,6 +88,8 @@ class ParseCache:
 
     def parse(self, data: bytes, text: str) -> tuple[list[RawDocument], YamlError | None]:
         """`parse_documents(text)`, from the cache when these bytes were parsed before."""
+        if not self._loaded:
+            self._load()
         key = content_key(data)
         entry = self._old.get(key)
         if entry is not None:

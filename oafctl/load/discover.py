@@ -121,25 +121,33 @@ def too_large(display: str, size: int) -> LoadIssue:
                      key="too-large")
 
 
-def read_file(path: Path, display: str, cache: ParseCache | None = None) -> LoadedFile:
-    """Read, decode and parse one file; never raises for a bad file."""
-    loaded = LoadedFile(path=path, display=display, text="")
+def read_bytes(path: Path, display: str) -> bytes | LoadIssue:
+    """A file's bytes, or the issue that kept it unread (not a regular file, too large, unreadable)."""
     try:
         # O_NONBLOCK: opening a named pipe called *.yaml must not wait for a writer forever
         with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
             info = os.fstat(stream.fileno())
             if not stat.S_ISREG(info.st_mode):
-                loaded.issues.append(LoadIssue(display, 1, 1, "not a regular file (a named pipe, socket or "
-                                               "device); it was not read", hint="remove it from the repo",
-                                               key="not-a-file"))
-                return loaded
+                return LoadIssue(display, 1, 1, "not a regular file (a named pipe, socket or device); it was not "
+                                 "read", hint="remove it from the repo", key="not-a-file")
             if info.st_size > MAX_FILE_BYTES:
-                loaded.issues.append(too_large(display, info.st_size))
-                return loaded
-            data = stream.read()
+                return too_large(display, info.st_size)
+            return stream.read()
     except OSError as exc:
-        loaded.issues.append(LoadIssue(display, 1, 1, f"cannot read file: {exc.strerror or exc}",
-                                       hint="check the file's permissions", key="unreadable"))
+        return LoadIssue(display, 1, 1, f"cannot read file: {exc.strerror or exc}",
+                         hint="check the file's permissions", key="unreadable")
+
+
+def read_file(path: Path, display: str, cache: ParseCache | None = None) -> LoadedFile:
+    """Read, decode and parse one file; never raises for a bad file."""
+    return load_bytes(path, display, read_bytes(path, display), cache)
+
+
+def load_bytes(path: Path, display: str, data: bytes | LoadIssue, cache: ParseCache | None = None) -> LoadedFile:
+    """A LoadedFile from bytes already read (or the issue that kept them unread)."""
+    loaded = LoadedFile(path=path, display=display, text="")
+    if isinstance(data, LoadIssue):
+        loaded.issues.append(data)
         return loaded
     return parse_file(loaded, data, cache)
 
@@ -232,15 +240,16 @@ def matches_any(relative: str, globs: Iterable[str]) -> bool:
     return False
 
 
-def load_tree(
-    root: Path, exclude: Iterable[str] = (), cwd: Path | None = None, cache: ParseCache | None = None
-) -> list[LoadedFile]:
-    """Read every YAML file under root (or root itself, if a file), sorted by display path; `cache` reuses
-    files parsed by an earlier run."""
+Discovered = tuple[Path, str, str | None]
+"""(path, display path, problem that keeps it unread, such as a link leaving the repo)."""
+
+
+def discover(root: Path, exclude: Iterable[str] = (), cwd: Path | None = None) -> list[Discovered]:
+    """Every YAML file under root (or root itself, if a file) with its display path, sorted by it."""
     if not root.exists():
         raise DiscoveryError(f"path does not exist: {root}")
     globs = list(exclude)
-    files: list[LoadedFile] = []
+    found: list[Discovered] = []
     base = root if root.is_dir() else root.parent
     # Paths are worked out as strings: pathlib and relpath per file were a third of a warm run on a
     # 9,000-file estate. relpath(base/rel, cwd) is relpath(base, cwd)/rel unless the current folder lies
@@ -257,14 +266,26 @@ def load_tree(
             continue
         fast = lexical and path != root
         display = printable(posixpath.normpath(f"{base_display}/{rel}")) if fast else display_path(path, cwd)
-        if problem is not None:
-            files.append(LoadedFile(path, display, "", issues=[LoadIssue(display, 1, 1, problem, key="link")]))
-            continue
-        files.append(read_file(path, display, cache))
-    if not files:
+        found.append((path, display, problem))
+    if not found:
         raise DiscoveryError(f"no YAML files found under {root}")
-    files.sort(key=lambda f: f.display)
-    return files
+    found.sort(key=lambda entry: entry[1])
+    return found
+
+
+def link_problem(path: Path, display: str, problem: str) -> LoadedFile:
+    return LoadedFile(path, display, "", issues=[LoadIssue(display, 1, 1, problem, key="link")])
+
+
+def load_tree(
+    root: Path, exclude: Iterable[str] = (), cwd: Path | None = None, cache: ParseCache | None = None
+) -> list[LoadedFile]:
+    """Read every YAML file under root (or root itself, if a file), sorted by display path; `cache` reuses
+    files parsed by an earlier run."""
+    return [
+        link_problem(path, display, problem) if problem is not None else read_file(path, display, cache)
+        for path, display, problem in discover(root, exclude, cwd)
+    ]
 
 
 def is_skipped(relative: str) -> bool:

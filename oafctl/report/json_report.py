@@ -76,7 +76,7 @@ def summary(run: Run) -> dict[str, int]:
         "infos": sum(1 for f in active if f.severity == "info"),
         "waived": sum(1 for f in run.findings if f.waived),
         "files": len(run.files),
-        "organisations": len(run.estate.declared),
+        "organisations": run.organisations,
     }
 
 

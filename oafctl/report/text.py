@@ -29,7 +29,7 @@ def render(run: Run, stream: TextIO) -> None:
     header = Text()
     header.append(f"oafctl {__version__}", style="bold")
     header.append(f" · framework {run.pack.id} · as of {run.as_of.isoformat()} ({run.as_of_from})")
-    header.append(f" · {_plural(len(run.files), 'file')}, {_plural(len(run.estate.declared), 'organisation')}")
+    header.append(f" · {_plural(len(run.files), 'file')}, {_plural(run.organisations, 'organisation')}")
     console.print(header)
     for file, group in groupby(run.findings, key=lambda f: f.file):
         console.print()
