@@ -73,7 +73,7 @@ Severity = Literal["error", "warning", "info"]
 class Strict(BaseModel):
     """Shared configuration: unknown fields are errors, no type coercion."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False, frozen=True, defer_build=True)
 
 
 class Document(Strict):
