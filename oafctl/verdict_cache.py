@@ -3,12 +3,12 @@
 Why: the parse cache spares only parsing; on a large estate, building the models and running the rules is
 the other half of a run, and in pre-commit or CI most runs see an estate they have seen before. The key is a
 hash of every file's display path and bytes (so an edit, a rename, an added or removed file is a miss), the
-options and date that decide the verdict (framework, as-of, today's date in UTC when the estate names no
-date), oafctl's version, the code of the oafctl package and the policy packs. The entry holds the findings
-(after rule settings and waivers), the pack id, the date and the counts reporters print, as plain data in
-`marshal` form. On a hit the run is rebuilt without models, so only `oafctl validate` uses it; commands
-that read the estate itself (report, mou, diff) never do. Like the parse cache, it never changes a result:
-a corrupt or unwritable cache is ignored.
+options and date that can decide the verdict (framework, as-of, and today's date in UTC, so an entry lasts a
+day at most), oafctl's version, the code of the oafctl package and the policy packs. The entry holds the
+findings (after rule settings and waivers), the pack id, the date and the counts reporters print, as plain
+data in `marshal` form. On a hit the run is rebuilt without models, so only `oafctl validate` uses it;
+commands that read the estate itself (report, mou, diff) never do. Like the parse cache, it never changes a
+result: a corrupt or unwritable cache is ignored.
 """
 
 from __future__ import annotations
